@@ -39,10 +39,11 @@ def _register_all() -> None:
     from kg.build import cli as build_cli
     from kg.export import cli as export_cli
     from kg.link import cli as link_cli
+    from kg.parse import cli as parse_cli
     from kg.query import cli as query_cli
     from kg.validate import cli as validate_cli
 
-    for module in (build_cli, link_cli, validate_cli, query_cli, export_cli):
+    for module in (parse_cli, build_cli, link_cli, validate_cli, query_cli, export_cli):
         module.register(app)
 
 
