@@ -174,6 +174,14 @@ class Project:
     table_no: int | None = None  # position of the table in the document, 1-based
 
 
+@dataclass(frozen=True)
+class RegionPart:
+    """One level of a region path, e.g. ``RegionPart("秦皇岛市", "city")``."""
+
+    name: str
+    level: str  # province | city | county | district | new-area
+
+
 @dataclass
 class Problem:
     """A problem with the input that a user must see (bad file, cut-off table …)."""
@@ -197,7 +205,8 @@ class Document:
     encoding: str
     line_count: int  # all lines, blank included
     issuer: str | None = None
-    region: str | None = None
+    region: str | None = None  # full name, e.g. 河北省秦皇岛市北戴河区 (set by link)
+    region_path: list[RegionPart] = field(default_factory=list)  # province first (set by link)
     year: int | None = None
     year_source: str | None = None  # the text the year was read from
     units: list[Unit] = field(default_factory=list)

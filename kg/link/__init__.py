@@ -6,8 +6,11 @@ Public entry: :func:`link_document` fills the normalised fields of a parsed
 
 from __future__ import annotations
 
-from kg.model import Document
+from kg.model import Document, SourceText
 
 
-def link_document(doc: Document) -> None:
-    """Fill targets, concepts, funding documents and region of *doc* in place."""
+def link_document(doc: Document, source: SourceText) -> None:
+    """Fill targets, concepts, funding documents and region of *doc* in place.
+
+    *source* is the decoded file the document was parsed from (for 文号 cited anywhere).
+    """
