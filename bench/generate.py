@@ -159,7 +159,17 @@ PROSE = [
     "加强业务培训，提升经办人员政策水平和服务能力。",
     "推动社会保险扩面征缴，提高参保缴费率。",
     "做好重点群体就业帮扶，开发公益性岗位托底安置。",
+    "深化“放管服”改革，推行社保业务一窗通办和网上办理。",
+    "开展根治欠薪专项行动，畅通劳动者投诉举报渠道。",
+    "落实人才引进政策，为重点产业集聚急需紧缺人才。",
+    "规范事业单位公开招聘，做好人事考试组织工作。",
+    "推进技能人才评价改革，扩大职业技能等级认定范围。",
+    "加强社会保险基金监管，防范基金运行风险。",
+    "办好各类招聘活动，促进供需双方精准对接。",
 ]
+CN_NUMBERS = "一二三四五六七八九十"
+DESC_TAILS = ["，反映项目实施的实际情况", "，按年度工作计划考核", "，以财务和业务台账为准", "，数据来源于业务系统统计",
+              "，用于衡量资金使用效果", "，年底前完成"]
 
 
 def wenhao_pool() -> list[tuple[str, int, int, str]]:
@@ -324,12 +334,16 @@ class _Maker:
         n_eff = max(1, min(want - n_sat - 1, rng.randint(1, 4))) if rng.random() > 0.08 else 0
         n_out = want - n_sat - n_eff
         rows: list[tuple[str, str, str, str, str, str]] = []
+        taken: set[str] = set()
         for level1, pool, count in (("产出指标", OUTPUT, n_out), (effect_word, EFFECT, n_eff),
                                     ("满意度指标", SATISFACTION, n_sat)):
             made = 0
             while made < count:
                 level2 = rng.choice(list(pool))
                 name, desc, kind = rng.choice(pool[level2])
+                if name in taken and rng.random() < 0.9:
+                    name = rng.choice(SUBJECTS) + name
+                taken.add(name)
                 if count - made >= 3 and kind in ("pct", "sat") and self.layout != "tab_rows" and self.chance(0.08):
                     for grade, target in (("优", "≥95"), ("良", "≥85"), ("差", "<70")):
                         rows.append((level1, level2, name, desc, target + grade, ""))
@@ -337,9 +351,13 @@ class _Maker:
                     continue
                 if self.chance(0.03):
                     name += "(≥**%)"
+                if rng.random() < 0.6:
+                    desc += rng.choice(DESC_TAILS)
                 rows.append((level1, level2, name, desc, self.target(kind), rng.choice(BASES)))
                 made += 1
-        return rows
+        order = {name: i for i, name in enumerate([*OUTPUT, *EFFECT, *SATISFACTION])}
+        level1_order = {"产出指标": 0, effect_word: 1, "满意度指标": 2}
+        return sorted(rows, key=lambda r: (level1_order[r[0]], order[r[1]]))  # stable: graded rows stay together
 
     def spending_plan(self) -> list[str]:
         rng = self.rng
@@ -353,8 +371,32 @@ class _Maker:
         return cells
 
     def goal(self) -> list[str]:
-        parts = self.rng.sample(GOAL_PARTS, self.rng.randint(1, 3))
-        return [f"{i + 1}.{p}" for i, p in enumerate(parts)]
+        """Numbered goal lines (the first goes in the 绩效目标 cell, the rest wrap onto untabbed lines)."""
+        rng = self.rng
+        lines = []
+        for i in range(rng.randint(1, 4)):
+            a, b = rng.sample(GOAL_PARTS, 2)
+            tail = rng.choice(["", f"，全年完成率达到{rng.choice([90, 95, 100])}%", f"，惠及群众约{rng.randint(2, 900)}0人",
+                               "，确保各项工作按计划推进", "，不断提升群众获得感"])
+            lines.append(f"{i + 1}.{a}，{b}{tail}。")
+        return lines
+
+    def paragraph(self, k: int) -> str:
+        return "".join(self.rng.sample(PROSE, k))
+
+    def preface(self, names: list[str]) -> list[str]:
+        """Whole-department goals, one 分项绩效目标 item per project and 工作保障措施 (prose, skipped by parsers)."""
+        rng = self.rng
+        out = [self.paragraph(rng.randint(4, 8)), ""]
+        out.append("二、分项绩效目标 TC 分项绩效目标 \\f A \\l 1 ")
+        for i, name in enumerate(names):
+            number = CN_NUMBERS[i] if i < 10 else "十" + CN_NUMBERS[i - 10]
+            out += [f"（{number}）{name}", f"绩效目标：{rng.choice(GOAL_PARTS)}，{rng.choice(GOAL_PARTS)}。",
+                    f"绩效指标：按计划完成工作，不超过预算，{rng.choice(GOAL_PARTS)}，服务对象满意。"]
+        out.append("三、工作保障措施 TC 工作保障措施 \\f A \\l 1 ")
+        for i in range(rng.randint(3, 6)):
+            out += [f"（{CN_NUMBERS[i]}）{self.paragraph(rng.randint(3, 6))}", ""]
+        return out
 
     def project_code(self, kind: str) -> str:
         rng = self.rng
@@ -423,15 +465,16 @@ class _Maker:
 
     def doc_one_cell(self) -> tuple[list[str], list[dict]]:
         rng = self.rng
+        used: set[str] = set()
+        names = [self.project_name(used) for _ in range(rng.randint(3, 15))]
         out = [" 第一部分", f"{self.issuer}{self.year}年度预算绩效目标", "一、总体绩效目标 TC 总体绩效目标 \\f A \\l 1 "]
-        out += self.prose(2) + ["", "第二部分", "预算项目绩效目标"]
+        out += self.preface(names) + ["第二部分", "预算项目绩效目标"]
         units = [(self.unit_code, self.unit_name + "（本级）")] + self.sub_units
         code_kind = "A" if rng.random() < 0.7 else "B"
-        used: set[str] = set()
         projects = []
-        for no in range(1, rng.randint(3, 15) + 1):
+        for no, name in enumerate(names, 1):
             unit = units[0] if rng.random() < 0.6 else rng.choice(units[1:])
-            projects.append(self.cell_table(out, no, self.project_name(used), unit, True, code_kind, "效益指标"))
+            projects.append(self.cell_table(out, no, name, unit, True, code_kind, "效益指标"))
         return out, projects
 
     def doc_full(self) -> tuple[list[str], list[dict], list[dict]]:
@@ -456,7 +499,7 @@ class _Maker:
                 "2、支出说明",
                 f"{self.year}年支出预算{_fmt(income)}万元，其中基本支出{_fmt(basic)}万元，主要为人员经费和日常公用经费；"
                 f"项目支出{_fmt(project_total)}万元，包括{listed}。",
-                "三、预算绩效信息", "第一部分部门整体绩效目标"] + self.prose(2) + ["", "第二部分资金绩效目标", ""]
+                "三、预算绩效信息", "第一部分部门整体绩效目标"] + self.preface(names) + ["", "第二部分资金绩效目标", ""]
         effect_word = "效果指标" if rng.random() < 0.7 else "效益指标"
         projects = []
         for no, name in enumerate(names, 1):
@@ -495,7 +538,7 @@ class _Maker:
             name = self.project_name(used)
             budget = _money(rng, 1, 300)
             total += budget
-            goal = "，".join(rng.sample(GOAL_PARTS, 2))
+            goal = "".join(self.goal())
             rows = self.indicator_rows("效益指标")
             split = len(rows) >= 4 and len(name) >= 4 and self.chance(0.03)
             brk = rng.randint(2, len(rows) - 1) if (split or self.chance(0.15)) and len(rows) >= 3 else None
@@ -517,7 +560,8 @@ class _Maker:
                 elif r == 0:
                     out.append("\t".join([name, unit, "部门预算项目", _fmt(budget), goal] + tail))
                 elif r == brk and rng.random() < 0.6:  # project columns repeated after the page break
-                    out.append("\t".join([self._wrap(name), self._wrap(unit), "部门预算项目", _fmt(budget),
+                    out.append("\t".join([self._wrap(name), f"{self.unit_code}-{self._wrap(self.unit_name)}",
+                                          "部门预算项目", _fmt(budget),
                                           self._wrap(goal)] + tail))
                 elif self.chance(0.01):  # row shifted 5 columns left
                     out.append("\t".join(tail + [""] * 5))
@@ -535,7 +579,7 @@ class _Maker:
                 if number:
                     return nature, direction, number, unit
         number, unit = _split_number(target)
-        if number and unit in ("%", "人", "次", "万元", "个", "件", "户"):
+        if number and not any(ch in unit for ch in "优良差前"):
             return "正向", "等于", number, unit
         return "定性", "", target, ""
 

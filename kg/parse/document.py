@@ -9,7 +9,7 @@ from kg.model import Document, Problem, Skipped, SourceText, StatedTotal
 from kg.parse import cells as cellmod
 from kg.parse import rows as rowmod
 from kg.parse.tables import TableResult, decimal_of, is_project_run, read_run
-from kg.parse.vocab import key, strip_field_code
+from kg.parse.vocab import join_wrapped, key, strip_field_code
 
 ORG_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}(局|委员会|管委会|中心|厅|办公室|所|院|站|处)$")
 YEAR = re.compile(r"(20\d\d)\s*年度?\s*(部门预算|单位预算|预算|我局|我单位|本部门|整体绩效目标|部门整体)")
@@ -19,6 +19,7 @@ TOTAL = re.compile(
 )
 TOTAL_KIND = {"收入预算": "预算收入", "支出预算": "预算支出", "预算收支安排": "预算支出", "收支预算": "预算支出"}
 HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十]+[)）]|\d+[、.．])")
+ORG_HEADER = re.compile(r"(性质|规格|级别|类型|类别|形式|人数|编制)$")
 BENJI = re.compile(r"\s*[(（]本级[)）]\s*$")
 
 
@@ -149,23 +150,18 @@ def _continues(prev: cellmod.Run, run: cellmod.Run, free_items: list[cellmod.Fre
 
 
 def _org_units(run: cellmod.Run) -> list[str]:
-    """Unit names from a 机构设置 table (header 单位名称 + further columns)."""
+    """Unit names from a 机构设置 table: header 单位名称 + further header cells, then rows of that width."""
     keys = [key(c.text) for c in run.cells]
     if "单位名称" not in keys:
         return []
     at = keys.index("单位名称")
     width = 1
-    while at + width < len(keys) and keys[at + width] and keys[at + width] not in {"单位名称"} and width < 8:
-        if ORG_NAME.match(keys[at + width]) or keys[at + width].startswith("1"):
-            break
+    while at + width < len(keys) and ORG_HEADER.search(keys[at + width]):
         width += 1
-    # width = number of header cells; rows follow with that many cells each
     names = []
-    body = keys[at + width :]
-    for r in range(0, len(body) - width + 1, width):
-        name = body[r]
-        if name and not name.isdigit():
-            names.append(run.cells[at + width + r].text.strip())
+    for r in range(at + width, len(keys) - width + 1, width):
+        if keys[r]:
+            names.append(join_wrapped(run.cells[r].text))
     return names
 
 

@@ -1,0 +1,237 @@
+"""Where built quads go: the embedded pyoxigraph store, or one RDF file.
+
+Both sinks take one document's quads at a time (:meth:`put`) and replace
+whatever an earlier build stored for the same document.  The ontology
+(``ontology/jxkg.ttl`` and, when present, ``ontology/indicators.ttl``) goes to
+the default graph.
+
+>>> from pyoxigraph import Quad, NamedNode, Literal
+>>> sink = StoreSink(None)          # None: an in-memory store, for tests
+>>> g = NamedNode("https://w3id.org/jxkg/graph/a.txt")
+>>> q = Quad(NamedNode("https://w3id.org/jxkg/id/doc/a.txt"), NamedNode("https://w3id.org/jxkg/ontology#fileName"), Literal("a.txt"), g)
+>>> sink.put("a.txt", [q]); sink.put("a.txt", [q]); sink.finish()
+>>> len(list(sink.store.quads_for_pattern(None, None, None, g)))
+1
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store, Triple, parse, serialize
+
+from kg.build import iri
+from kg.paths import ONTOLOGY_DIR
+
+__all__ = [
+    "PREFIXES",
+    "StoreError",
+    "StoreSink",
+    "FileSink",
+    "ontology_files",
+    "open_store",
+    "sorted_nquads",
+    "OUT_FORMATS",
+]
+
+PREFIXES = {
+    "jx": iri.JX,
+    "jxi": iri.JXI,
+    "jxg": iri.JXG,
+    "jxcat": iri.JXCAT,
+    "jxc": iri.JXC,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+#: File suffix → RDF format that ``--out`` can write.
+OUT_FORMATS = {".nq": RdfFormat.N_QUADS, ".trig": RdfFormat.TRIG, ".ttl": RdfFormat.TURTLE}
+
+# Quads buffered before they are written to the store in one bulk load.
+_BATCH_QUADS = 200_000
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written (locked, not a store, disk full …)."""
+
+
+def ontology_files() -> list[Path]:
+    """The ontology files loaded into the default graph, in a fixed order."""
+    return [p for p in (ONTOLOGY_DIR / "jxkg.ttl", ONTOLOGY_DIR / "indicators.ttl") if p.is_file()]
+
+
+def open_store(path: str | os.PathLike[str] | None, *, create: bool = True) -> Store:
+    """Open the on-disk store at *path* (in memory when None), with a clear error when it cannot be."""
+    if path is None:
+        return Store()
+    p = Path(path)
+    if not create and not p.is_dir():
+        raise StoreError(f"no store at {p} (run `jxkg build` first)")
+    if p.exists() and not p.is_dir():
+        raise StoreError(f"{p} is not a directory, cannot hold a store")
+    try:
+        return Store(str(p))
+    except OSError as e:
+        if "lock" in str(e).lower():
+            raise StoreError(f"the store {p} is in use by another process (only one jxkg may open it at a time)") from e
+        raise StoreError(f"cannot open the store {p}: {e}") from e
+
+
+def sorted_nquads(quads: Iterable[Quad]) -> list[bytes]:
+    """N-Quads lines of *quads*, sorted and without duplicates (bytes, each ending in newline).
+
+    >>> from pyoxigraph import Quad, NamedNode, Literal
+    >>> s, p = NamedNode("http://e/s"), NamedNode("http://e/p")
+    >>> sorted_nquads([Quad(s, p, Literal("b")), Quad(s, p, Literal("a")), Quad(s, p, Literal("b"))])
+    [b'<http://e/s> <http://e/p> "a" .\\n', b'<http://e/s> <http://e/p> "b" .\\n']
+    """
+    data = serialize(quads, format=RdfFormat.N_QUADS)
+    return sorted(set(data.splitlines(keepends=True)))
+
+
+def _ontology_quads() -> list[Quad]:
+    """The ontology files' triples in the default graph.
+
+    Blank nodes are relabelled ``o1``, ``o2`` … in order of appearance, so
+    the same files always give the same quads (the parser would invent fresh
+    labels each time).
+    """
+    quads: list[Quad] = []
+    labels: dict[BlankNode, BlankNode] = {}
+
+    def relabel(term):  # type: ignore[no-untyped-def]
+        if isinstance(term, BlankNode):
+            if term not in labels:
+                labels[term] = BlankNode(f"o{len(labels) + 1}")
+            return labels[term]
+        return term
+
+    for f in ontology_files():
+        for q in parse(path=str(f), format=RdfFormat.TURTLE):
+            quads.append(Quad(relabel(q.subject), q.predicate, relabel(q.object), DefaultGraph()))
+    return quads
+
+
+class StoreSink:
+    """Writes documents into a pyoxigraph store; one named graph per document.
+
+    A document's old graph is removed before its new quads go in, so a
+    rebuilt file leaves exactly one copy of its facts.  Quads are buffered
+    and written with the bulk loader in batches (much faster than one
+    transaction per document); :meth:`finish` writes the rest and flushes.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None) -> None:
+        self.path = path
+        self.store = open_store(path)
+        self._pending: list[Quad] = []
+        self._pending_names: set[str] = set()
+        self._load_ontology()
+
+    def _load_ontology(self) -> None:
+        self.store.clear_graph(DefaultGraph())
+        self.store.extend(_ontology_quads())
+
+    def put(self, file_name: str, quads: Sequence[Quad]) -> None:
+        """Replace the graph of document *file_name* by *quads*."""
+        if file_name in self._pending_names:  # the same document twice in one batch
+            self._write()
+        self.store.remove_graph(NamedNode(iri.doc_graph(file_name)))
+        self._pending_names.add(file_name)
+        self._pending.extend(quads)
+        if len(self._pending) >= _BATCH_QUADS:
+            self._write()
+
+    def _write(self) -> None:
+        if self._pending:
+            self.store.bulk_extend(self._pending)
+        self._pending = []
+        self._pending_names = set()
+
+    def finish(self) -> None:
+        self._write()
+        if self.path is not None:
+            self.store.flush()
+
+
+class FileSink:
+    """Writes documents to one RDF file chosen by suffix (``.nq``, ``.trig``, ``.ttl``).
+
+    Output is deterministic whatever the input order: the ontology first, then
+    one block per document in file-name order, each block's lines sorted.  To
+    keep memory flat, ``.nq``/``.trig`` blocks go to a temporary file and are
+    copied in order at the end.  ``.ttl`` (Turtle has no named graphs) writes
+    the union of all graphs, with duplicates removed; it keeps that union in
+    memory, so prefer ``.nq`` for large builds.
+    """
+
+    def __init__(self, out: str | os.PathLike[str]) -> None:
+        self.out = Path(out)
+        fmt = OUT_FORMATS.get(self.out.suffix.lower())
+        if fmt is None:
+            raise StoreError(f"--out must end in .nq, .trig or .ttl, not {self.out.name!r}")
+        self.format = fmt
+        self._tmp = tempfile.TemporaryFile()
+        self._blocks: dict[str, tuple[int, int]] = {}  # file name → (offset, length) in _tmp
+        self._triples: set[bytes] = set()  # .ttl only: N-Triples lines of the union
+
+    def put(self, file_name: str, quads: Sequence[Quad]) -> None:
+        if self.format == RdfFormat.TURTLE:
+            self._triples.update(
+                serialize((Triple(q.subject, q.predicate, q.object) for q in quads), format=RdfFormat.N_TRIPLES).splitlines(
+                    keepends=True
+                )
+            )
+            self._blocks[file_name] = (0, 0)
+            return
+        lines = sorted_nquads(quads)
+        if self.format == RdfFormat.TRIG:
+            body = serialize(parse(b"".join(lines), format=RdfFormat.N_QUADS), format=RdfFormat.TRIG, prefixes=PREFIXES)
+            data = b"".join(line for line in body.splitlines(keepends=True) if not line.startswith(b"@prefix"))
+        else:
+            data = b"".join(lines)
+        self._tmp.seek(0, os.SEEK_END)
+        offset = self._tmp.tell()
+        self._tmp.write(data)
+        self._blocks[file_name] = (offset, len(data))
+
+    def finish(self) -> None:
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        onto = _ontology_quads()
+        part = self.out.with_name(self.out.name + ".part")
+        with open(part, "wb") as f:
+            if self.format == RdfFormat.TURTLE:
+                self._triples.update(
+                    serialize((Triple(q.subject, q.predicate, q.object) for q in onto), format=RdfFormat.N_TRIPLES).splitlines(
+                        keepends=True
+                    )
+                )
+                triples = parse(b"".join(sorted(self._triples)), format=RdfFormat.N_TRIPLES)
+                f.write(_header())
+                serialize(triples, f, format=RdfFormat.TURTLE, prefixes=PREFIXES)
+            else:
+                if self.format == RdfFormat.TRIG:
+                    f.write(_header())
+                    body = serialize(parse(b"".join(sorted_nquads(onto)), format=RdfFormat.N_QUADS), format=RdfFormat.TRIG, prefixes=PREFIXES)
+                    f.write(b"".join(line for line in body.splitlines(keepends=True) if not line.startswith(b"@prefix")))
+                else:
+                    f.writelines(sorted_nquads(onto))
+                for name in sorted(self._blocks):
+                    offset, length = self._blocks[name]
+                    self._tmp.seek(offset)
+                    f.write(self._tmp.read(length))
+        os.replace(part, self.out)
+        self._tmp.close()
+
+
+def _header() -> bytes:
+    return "".join(f"@prefix {k}: <{v}> .\n" for k, v in PREFIXES.items()).encode() + b"\n"
