@@ -85,7 +85,7 @@ SUBJECTS = [
 ]
 SUFFIXES = ["经费", "资金", "补助", "补助资金", "专项经费", "工作经费", "专项资金", "运行经费"]
 FUNDS_FOR_WENHAO = [
-    "中央就业补助资金", "省级就业补助资金", "城乡居民基本养老保险补助资金", "机关事业单位养老保险制度改革补助经费",
+    "就业补助资金", "就业创业扶持资金", "城乡居民基本养老保险补助资金", "机关事业单位养老保险制度改革补助经费",
     "现代职业教育发展专项资金", "学生资助补助经费", "人才发展专项资金", "城乡居民社会保险代办员补助资金",
     "职业技能提升行动资金", "困难群体就业援助资金",
 ]
@@ -175,8 +175,10 @@ DESC_TAILS = ["，反映项目实施的实际情况", "，按年度工作计划�
 def wenhao_pool() -> list[tuple[str, int, int, str]]:
     """The shared pool of about 200 文号: (prefix, year, serial, fund).  Fixed, independent of --seed."""
     rng = random.Random("jxkg-wenhao-pool")
-    seen: set[tuple[str, int, int]] = set()
-    pool: list[tuple[str, int, int, str]] = []
+    # the two 文号 of the bundled examples come first, so generated documents share them too
+    pool: list[tuple[str, int, int, str]] = [("冀财社", 2021, 88, "就业创业扶持资金"),
+                                             ("冀财社", 2021, 121, "城乡居民基本养老保险补助资金")]
+    seen: set[tuple[str, int, int]] = {w[:3] for w in pool}
     while len(pool) < 200:
         prefix, _ = rng.choice(WENHAO_PREFIXES)
         key = (prefix, rng.randint(2018, 2022), rng.randint(1, 260))
@@ -248,6 +250,11 @@ class _Maker:
         self.unit_name = f"{self.city}{self.county}人力资源和社会保障局" if self.county else self.issuer
         self.sub_units = [(f"{base}{i + 2:03d}", self.place + s) for i, s in enumerate(rng.sample(SUB_UNITS, 3))]
         self.cited: list[str] = []
+        self.noted: list[str] = []  # quirks put into the current project (reported in the manifest)
+
+    def note(self, quirk: str) -> None:
+        if quirk not in self.noted:
+            self.noted.append(quirk)
 
     def chance(self, p: float) -> bool:
         return self.rng.random() < p * self.quirks
@@ -291,7 +298,8 @@ class _Maker:
 
     def target(self, kind: str) -> str:
         rng = self.rng
-        if self.chance(0.03):
+        if self.chance(0.015):
+            self.note("placeholder target")
             return rng.choice(["≥**%", "目标内容1", "%", "人"])
         if kind.startswith("count:"):
             unit = kind.split(":", 1)[1]
@@ -345,11 +353,13 @@ class _Maker:
                     name = rng.choice(SUBJECTS) + name
                 taken.add(name)
                 if count - made >= 3 and kind in ("pct", "sat") and self.layout != "tab_rows" and self.chance(0.08):
+                    self.note("graded rows")
                     for grade, target in (("优", "≥95"), ("良", "≥85"), ("差", "<70")):
                         rows.append((level1, level2, name, desc, target + grade, ""))
                     made += 3
                     continue
-                if self.chance(0.03):
+                if self.chance(0.015):
+                    self.note("placeholder in name")
                     name += "(≥**%)"
                 if rng.random() < 0.6:
                     desc += rng.choice(DESC_TAILS)
@@ -367,6 +377,7 @@ class _Maker:
         style = rng.choice(["{:.2f}%", "{:.2f}", "{}%"])
         cells = ["" if v is None else style.format(v) for v in plan]
         if self.chance(0.01):
+            self.note("spending plan typo")
             cells[1] = "750000%"
         return cells
 
@@ -443,6 +454,7 @@ class _Maker:
             cells = ["" if level1 == previous else level1, level2, iname, desc, target, basis]
             previous = level1
             if self.chance(0.03):  # blank lines inside a row, as in 003
+                self.note("blank lines inside a row")
                 out += [f"\t{cells[0]}", f"\t{cells[1]}", f"\t{cells[2]}", "", f"\t{cells[3]}", "",
                         f"\t{cells[4]}", f"\t{cells[5]}", ""]
             else:
@@ -450,15 +462,16 @@ class _Maker:
         out.append("")
         return self.record(name, code, budget, rows, unit[0])
 
-    @staticmethod
-    def record(name: str, code: str | None, budget: Decimal | None, rows: list, unit_code: str | None) -> dict:
+    def record(self, name: str, code: str | None, budget: Decimal | None, rows: list, unit_code: str | None) -> dict:
+        """The manifest entry of a finished project (and reset the quirk notes for the next one)."""
+        quirks, self.noted = self.noted, []
         first: list[str] = []
         for r in rows:
             if r[0] not in first:
                 first.append(r[0])
         return {"name": name, "code": code, "unit_code": unit_code,
                 "budget_wan_yuan": float(budget) if budget is not None else None,
-                "indicator_rows": len(rows), "first_level": first}
+                "indicator_rows": len(rows), "first_level": first, "quirks": quirks}
 
     def prose(self, k: int) -> list[str]:
         return self.rng.sample(PROSE, k)
@@ -540,30 +553,44 @@ class _Maker:
             total += budget
             goal = "".join(self.goal())
             rows = self.indicator_rows("效益指标")
-            split = len(rows) >= 4 and len(name) >= 4 and self.chance(0.03)
+            # a project cut by a page break: "text" cuts name, unit and goal mid-word; "code" puts a fragment of
+            # the unit code in the name cell and writes the name only after the break (as 002 does)
+            split = rng.choice(["text", "code"]) if len(rows) >= 4 and len(name) >= 4 and self.chance(0.02) else None
             brk = rng.randint(2, len(rows) - 1) if (split or self.chance(0.15)) and len(rows) >= 3 else None
+            if split:
+                self.note(f"project cut by a page break ({split})")
+            elif brk is not None:
+                self.note("page break")
             for r, (level1, level2, iname, _desc, target, _basis) in enumerate(rows):
                 nature, direction, value, measure = self.tab_target(target)
                 l1, l2 = level1, level2
                 if level2 in EFFECT or level2 in SATISFACTION:  # 002 writes 社会效益, 可持续影响, 服务对象满意度
                     l2 = level2.removesuffix("指标")
                 if self.chance(0.02):
+                    self.note("stray spaces in category cells")
                     l1, l2 = self._wrap(l1), self._wrap(l2)
                 tail = [l1, l2, iname, nature, direction, value, measure, str(rng.choice([2, 5, 10, 15]))]
                 if brk is not None and r == brk:
                     out.append("")  # page break
-                if r == 0 and split:
+                if r == 0 and split == "text":
                     cut, ucut = rng.randint(2, len(name) - 2), rng.randint(8, len(unit) - 4)
                     out.append("\t".join([name[:cut], unit[:ucut], "部门预算项目", "", goal[:len(goal) // 2]] + tail))
-                elif split and r == brk:
+                elif r == brk and split == "text":
                     out.append("\t".join([name[cut:], unit[ucut:], "", _fmt(budget), goal[len(goal) // 2:]] + tail))
+                elif r == 0 and split == "code":
+                    out.append("\t".join([unit[:8], "", "", "", goal[:len(goal) // 2]] + tail))
+                elif r == brk and split == "code":
+                    out.append("\t".join([name, self.unit_name, "部门预算项目", _fmt(budget), goal[len(goal) // 2:]]
+                                          + tail))
                 elif r == 0:
                     out.append("\t".join([name, unit, "部门预算项目", _fmt(budget), goal] + tail))
                 elif r == brk and rng.random() < 0.6:  # project columns repeated after the page break
+                    self.note("project columns repeated after a page break")
                     out.append("\t".join([self._wrap(name), f"{self.unit_code}-{self._wrap(self.unit_name)}",
                                           "部门预算项目", _fmt(budget),
                                           self._wrap(goal)] + tail))
                 elif self.chance(0.01):  # row shifted 5 columns left
+                    self.note("row shifted 5 columns left")
                     out.append("\t".join(tail + [""] * 5))
                 else:
                     out.append("\t".join([""] * 5 + tail))
@@ -625,6 +652,7 @@ def generate(n: int, outdir: Path, seed: int = 0, quirks: float = 1.0) -> dict:
         "about": "Synthetic corpus made by bench/generate.py; per document what a correct extraction must find.",
         "seed": seed,
         "quirks": quirks,
+        "generator_sha256": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
         "count": n,
         "project_count": sum(e["project_count"] for e in entries),
         "indicator_rows_total": sum(e["indicator_rows_total"] for e in entries),

@@ -41,6 +41,7 @@ class Line:
     number: int
     raw: str
     text: str
+    where: str | None = None  # locator in a native file (第12段, 表3 第2行 第4格, Sheet1!B7); None for text
 
 
 @dataclass
@@ -52,6 +53,7 @@ class SourceText:
     encoding: str
     sha256: str
     lines: list[Line]
+    format: str = "text"  # text | docx | xlsx | html (told from the content, not the name)
 
 
 @dataclass
@@ -189,9 +191,12 @@ class Problem:
     file: str
     line: int | None
     message: str
+    where: str | None = None  # locator in a native file (表3 第2行 第4格), None for text files
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.where:
+            where += f" ({self.where})"
         return f"{where}: {self.message}"
 
 

@@ -16,8 +16,9 @@ from kg.model import Document, Problem
 from kg.parse import parse
 from kg.read import ReadError, read_file
 
-#: File endings picked up when a folder is given (a file named explicitly is always read).
-INPUT_SUFFIXES = {".txt", ".text"}
+#: File endings picked up when a folder is given (a file named explicitly is always read,
+#: and its format is told from its content, not from its name).
+INPUT_SUFFIXES = {".txt", ".text", ".docx", ".xlsx", ".xlsm", ".xls", ".html", ".htm"}
 
 
 def iter_input_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -38,6 +39,11 @@ def process_file(path: str | Path) -> Document:
     source = read_file(path)
     doc = parse(source)
     link_document(doc, source)
+    if source.format != "text":
+        # Line numbers of a native file count rendered lines; add where a person finds the spot.
+        for problem in doc.problems:
+            if problem.line and problem.where is None and 0 < problem.line <= len(source.lines):
+                problem.where = source.lines[problem.line - 1].where
     return doc
 
 

@@ -1,1 +1,213 @@
-"""The build stage."""
+"""The build stage: documents → quads (one named graph per source file) → store or file.
+
+Public entry: :func:`build` (paths in, through read → parse → link, into a
+store or a file).  :func:`build_documents` does the same for documents that
+are already parsed, and :func:`document_quads` gives the quads of one
+document (a pure function, see :mod:`kg.build.rdf`).
+
+>>> from kg.model import Document
+>>> doc = Document(file="a.txt", path="a.txt", sha256="00", encoding="utf-8", line_count=1)
+>>> result = build_documents([doc], store=None)
+>>> result.documents, result.problems
+(1, [])
+>>> stats(result.store)["documents"]
+1
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sized
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Store
+
+from kg.build.iri import normalise_name
+from kg.build.rdf import UnitMention, document_graph, document_quads
+from kg.build.stats import MentionIndex, NameConflict, conflicts_in, stats, unit_name_conflicts
+from kg.build.store import FileSink, StoreError, StoreSink, open_store
+from kg.model import Document, Problem
+from kg.paths import DEFAULT_STORE
+
+__all__ = [
+    "build",
+    "build_documents",
+    "document_quads",
+    "stats",
+    "open_store",
+    "BuildResult",
+    "StoreError",
+    "DEFAULT_STORE",
+]
+
+
+@dataclass
+class BuildResult:
+    """What a build did."""
+
+    files: int = 0  # input files seen (when built from paths)
+    documents: int = 0  # documents written
+    quads: int = 0  # quads written (before the store removes duplicates)
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+    conflicts: list[NameConflict] = field(default_factory=list)
+    store: Store | None = field(default=None, repr=False)  # the store written (None for --out)
+
+
+class _Progress:
+    """A per-file rich progress bar on stderr (or nothing), and the problem printer."""
+
+    def __init__(self, total: int | None, show: bool, echo: Callable[[str], None] | None) -> None:
+        self.echo = echo
+        self.bar = None
+        if show and total and total > 1:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            console = Console(stderr=True)
+            self.bar = Progress(
+                TextColumn("[bold]构建[/bold] {task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=console,
+                transient=False,
+            )
+            self.task = self.bar.add_task("", total=total)
+            self.bar.start()
+            if echo is not None:
+                self.echo = lambda msg: console.print(msg, markup=False, highlight=False, soft_wrap=True)
+
+    def say(self, message: str) -> None:
+        if self.echo is not None:
+            self.echo(message)
+
+    def advance(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=name)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def build_documents(
+    docs: Iterable[Document],
+    *,
+    store: str | os.PathLike[str] | None = DEFAULT_STORE,
+    out: str | os.PathLike[str] | None = None,
+    problems: list[Problem] | None = None,
+    echo: Callable[[str], None] | None = None,
+    progress: bool = False,
+    _bar: _Progress | None = None,
+) -> BuildResult:
+    """Write *docs* into the store at *store* (in memory when None) or, with *out*, into a file.
+
+    With *progress*, a per-document bar is shown when *docs* is a list of
+    more than one.  Problems (the documents' own, those in *problems*, and documents with a
+    file name already built in this run) are collected in the result and,
+    with *echo*, printed as they appear, one line each.  Unit-name conflicts
+    are found after the last document and returned (and printed with *echo*).
+    """
+    started = time.perf_counter()
+    sink: StoreSink | FileSink = FileSink(out) if out is not None else StoreSink(store)
+    result = BuildResult()
+    shared = problems if problems is not None else []
+    reported: set[str] = set()
+    index: MentionIndex = {}
+    built: dict[str, str] = {}  # file name → path of the document built under it
+    own_bar = _bar is None
+    bar = _bar or _Progress(len(docs) if isinstance(docs, Sized) else None, progress, echo)
+
+    def report(p: Problem) -> None:
+        text = str(p)
+        if text not in reported:
+            reported.add(text)
+            result.problems.append(p)
+            bar.say(text)
+
+    def flush_shared() -> None:
+        for p in shared:
+            report(p)
+
+    try:
+        for doc in docs:
+            flush_shared()
+            for p in doc.problems:
+                report(p)
+            if doc.file in built:
+                report(Problem(doc.path, None, f"文件名与 {built[doc.file]} 相同，未构建（每个文件名对应一个命名图，请改名）"))
+                if own_bar:
+                    bar.advance(doc.file)
+                continue
+            try:
+                quads, mentions = document_graph(doc)
+            except Exception as e:  # a bug must not stop the other files
+                report(Problem(doc.path, None, f"构建失败（{type(e).__name__}: {e}）"))
+                if own_bar:
+                    bar.advance(doc.file)
+                continue
+            sink.put(doc.file, quads)
+            built[doc.file] = doc.path
+            result.documents += 1
+            result.quads += len(quads)
+            _index(index, mentions)
+            if own_bar:
+                bar.advance(doc.file)
+        flush_shared()
+        sink.finish()
+    finally:
+        bar.close()
+    if isinstance(sink, StoreSink):
+        result.store = sink.store
+        result.conflicts = unit_name_conflicts(sink.store, index)
+    else:
+        result.conflicts = conflicts_in(index)
+    for c in result.conflicts:
+        if echo is not None:
+            echo(c.message())
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _index(index: MentionIndex, mentions: list[UnitMention]) -> None:
+    for m in mentions:
+        index.setdefault(m.unit, {}).setdefault(normalise_name(m.name), (m.name, m.file, m.line))
+
+
+def build(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    store: str | os.PathLike[str] | None = DEFAULT_STORE,
+    out: str | os.PathLike[str] | None = None,
+    echo: Callable[[str], None] | None = None,
+    progress: bool = False,
+) -> BuildResult:
+    """Read, parse and link every file under *paths*, then build them (see :func:`build_documents`).
+
+    A file that cannot be read or parsed becomes a problem in the result;
+    the other files still build.
+    """
+    from kg.pipeline import iter_input_files, process_paths
+
+    files = iter_input_files([Path(p) for p in paths])
+    problems: list[Problem] = []
+    bar = _Progress(len(files), progress, echo)
+
+    def documents() -> Iterator[Document]:
+        # One file at a time: an unexpected failure in one file cannot stop the others,
+        # and the bar moves per file, also for files that give no document.
+        for f in files:
+            try:
+                yield from process_paths([f], problems)
+            except NotImplementedError:
+                raise
+            except Exception as e:
+                problems.append(Problem(str(f), None, f"读取或解析失败（{type(e).__name__}: {e}）"))
+            bar.advance(f.name)
+
+    result = build_documents(documents(), store=store, out=out, problems=problems, echo=bar.echo, _bar=bar)
+    result.files = len(files)
+    return result

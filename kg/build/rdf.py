@@ -82,14 +82,22 @@ def _int(value: int) -> Literal:
 
 
 def _dec(value: Decimal | float | int) -> Literal | None:
-    """An xsd:decimal literal in plain positional notation (None for NaN/infinity)."""
+    """An xsd:decimal literal in canonical form (None for NaN/infinity).
+
+    Canonical as Oxigraph stores it (no exponent, no trailing zeros, no
+    ``.0`` on whole numbers), so a file and a store hold the same literal.
+
+    >>> [_dec(Decimal(x)).value for x in ("3.0", "1E+3", "0.50", "-0.0", "12.5")]
+    ['3', '1000', '0.5', '0', '12.5']
+    >>> _dec(0.75).value, _dec(Decimal("NaN"))
+    ('0.75', None)
+    """
     d = value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else value)
     if not d.is_finite():
         return None
-    text = format(d, "f")
-    if text.startswith("-") and d == 0:
-        text = text[1:]
-    return Literal(text, datatype=XSD_DECIMAL)
+    if d == 0:
+        return Literal("0", datatype=XSD_DECIMAL)
+    return Literal(format(d.normalize(), "f"), datatype=XSD_DECIMAL)
 
 
 def _strip_benji(name: str) -> str:

@@ -32,6 +32,7 @@ from kg.export.data import JX, JXC, JXCAT, JXI, ExportData, ExportError, Project
 from kg.export.filters import Where, select_disclosures, select_projects
 
 VIEWS = ("funding", "units", "concepts", "full")
+SOURCES_SHOWN = 5  # source spans listed on a unit or funding node
 
 NODE_TYPES: dict[str, str] = {
     "funding": "资金文件(文号)",
@@ -153,6 +154,9 @@ def funding_view(data: ExportData, projects: set[str]) -> nx.DiGraph:
             g.nodes[node]["budget"] = _round(agg["budget"])
         if g.nodes[node]["type"] == "funding":
             g.nodes[node]["unit_count"] = g.out_degree(node)
+        spans = sorted({s for s in (data.projects[p].source for p in agg["projects"]) if s})
+        if spans:  # where the unit / 文号 is seen: the spans of its projects (first few)
+            g.nodes[node]["source"] = " | ".join(spans[:SOURCES_SHOWN]) + (" | …" if len(spans) > SOURCES_SHOWN else "")
     return g
 
 
@@ -347,7 +351,7 @@ def full_view(store: ox.Store, data: ExportData, projects: set[str], disclosures
     for node in sorted(keep):
         a = {k: (v[0] if len(v) == 1 else " | ".join(sorted(str(x) for x in v))) for k, v in attrs[node].items()}
         label = a.pop("label", None) or a.get("prefLabel") or a.get("documentNumber") or a.get("fileName") \
-            or a.get("rawValue") or a.get("totalKind") or _local(node)
+            or a.get("rawValue") or a.get("totalKind") or a.get("rawText") or _local(node)
         add_node(g, node, types[node], str(label), **{k: v for k, v in a.items() if k not in ("type", "iri")})
     for s, o, rel in edges:
         if s in keep and o in keep:

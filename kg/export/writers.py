@@ -13,7 +13,7 @@ coloured.
 >>> h.nodes["a"]["budget"], h.nodes["b"]["budget"]
 ('1.5', '未知')
 >>> print(to_dot(h).splitlines()[3])
-  "a" [label="甲", type="unit", budget="1.5"];
+  "a" [label="甲", type="unit", budget="1.5", fillcolor="#1f77b466"];
 """
 
 from __future__ import annotations
@@ -135,7 +135,8 @@ def to_dot(g: nx.DiGraph) -> str:
             attrs += f", fillcolor={_dot_quote(colour + '66')}"
         lines.append(f"  {_dot_quote(n)} [{attrs}];" if attrs else f"  {_dot_quote(n)};")
     for a, b, d in h.edges(data=True):
-        attrs = ", ".join(f"{k}={_dot_quote(v)}" for k, v in d.items())
+        # Graphviz's own ``weight`` must be an integer for dot: keep the budget as ``amount``
+        attrs = ", ".join(f"{'amount' if k == 'weight' else k}={_dot_quote(v)}" for k, v in d.items())
         if "relation" in d:
             attrs += f", label={_dot_quote(d['relation'])}"
         lines.append(f"  {_dot_quote(a)} -> {_dot_quote(b)} [{attrs}];")

@@ -1,12 +1,38 @@
 """The link stage: normalise targets, find 文号 and regions, link indicator names to concepts.
 
 Public entry: :func:`link_document` fills the normalised fields of a parsed
-:class:`kg.model.Document` in place.
+:class:`kg.model.Document` in place.  The pieces:
+
+- :mod:`kg.link.values`   target normaliser (``≥95百分比`` → ≥ 95 %, status ok);
+- :mod:`kg.link.wenhao`   文号 recognition and canonical numbers (``冀财社〔2022〕150号``);
+- :mod:`kg.link.regions`  region paths from issuer and unit names;
+- :mod:`kg.link.linker`   三级指标 name → concept of ``ontology/indicators.ttl``;
+- :mod:`kg.link.amounts`  money amounts and years in free text.
+
+>>> from kg.model import Document, Indicator, Line, Project, SourceText, Span, Target
+>>> ind = Indicator("满意度指标", "满意度指标", "服务对象满意度指标", "服务对象满意度指标",
+...                 "职业年金发放人数", None, Target("≥95人"))
+>>> p = Project("x", title="冀财社【2022】151号关于提前下达…的通知", indicators=[ind], span=Span(1, 2))
+>>> doc = Document("f.txt", "f.txt", "0", "utf-8", 2, issuer="香河县人力资源和社会保障局", projects=[p])
+>>> src = SourceText("f.txt", "f.txt", "utf-8", "0", [Line(1, p.title, p.title), Line(2, "依据冀财规[2018]21号", "")])
+>>> link_document(doc, src)
+>>> (ind.target.status, ind.target.value, ind.concept.label, doc.region)
+('ok', Decimal('95'), '受益人数', '河北省廊坊市香河县')
+>>> [r.number for r in doc.funding_documents], [r.number for r in p.funding_documents], [r.number for r in p.cites]
+(['冀财社〔2022〕151号', '冀财规〔2018〕21号'], ['冀财社〔2022〕151号'], ['冀财规〔2018〕21号'])
 """
 
 from __future__ import annotations
 
-from kg.model import Document, SourceText
+import dataclasses
+from collections import Counter
+
+from kg.link import regions, wenhao
+from kg.link.linker import link
+from kg.link.values import normalise
+from kg.model import Document, FundingRef, Project, SourceText
+
+_TARGET_FIELDS = [f.name for f in dataclasses.fields(normalise("")) if f.name != "raw"]
 
 
 def link_document(doc: Document, source: SourceText) -> None:
@@ -14,3 +40,60 @@ def link_document(doc: Document, source: SourceText) -> None:
 
     *source* is the decoded file the document was parsed from (for 文号 cited anywhere).
     """
+    for project in doc.projects:
+        for ind in project.indicators:
+            t = normalise(ind.target.raw, direction=ind.direction, measure_unit=ind.measure_unit,
+                          nature=ind.nature, level2=ind.level2, name=ind.name)
+            for name in _TARGET_FIELDS:
+                setattr(ind.target, name, getattr(t, name))
+            c = link(ind.name, ind.description)
+            ind.concept = dataclasses.replace(c, broader=list(c.broader))
+    _funding(doc, source)
+    _region(doc)
+
+
+def _funding(doc: Document, source: SourceText) -> None:
+    pairs: list[tuple[int, FundingRef]] = []
+    by_line: dict[int, list[FundingRef]] = {}
+    for line in source.lines:
+        found = wenhao.find(line.raw)
+        if found:
+            by_line[line.number] = found
+            pairs.extend((line.number, r) for r in found)
+    doc.funding_documents = wenhao.merge(pairs)
+    for project in doc.projects:
+        _project_funding(project, by_line)
+
+
+def _project_funding(project: Project, by_line: dict[int, list[FundingRef]]) -> None:
+    """Split the 文号 of one project into funding (title/name/purpose names it) and cites (the rest)."""
+    own_text = " ".join(x for x in (project.title, project.name, project.purpose) if x)
+    funding_numbers = {r.number for r in wenhao.find(own_text)}
+    in_span: list[tuple[int, FundingRef]] = []
+    if project.span.end_line:
+        for n in range(project.span.line, project.span.end_line + 1):
+            in_span.extend((n, r) for r in by_line.get(n, ()))
+    # text fields that may sit outside the span (goal, descriptions, bases)
+    extra = [project.goal or ""] + [x for ind in project.indicators for x in (ind.description, ind.basis) if x]
+    first = project.span.line or 0
+    for text in extra:
+        in_span.extend((first, r) for r in wenhao.find(text))
+    for r in wenhao.find(own_text):
+        in_span.append((first, r))
+    merged = wenhao.merge(in_span)
+    for r in merged:
+        r.lines = [n for n in r.lines if n] or r.lines
+    project.funding_documents = [r for r in merged if r.number in funding_numbers]
+    project.cites = [r for r in merged if r.number not in funding_numbers]
+
+
+def _region(doc: Document) -> None:
+    path = regions.resolve(doc.issuer)
+    if not path:
+        names = [u.name for u in doc.units] + [p.unit.name for p in doc.projects if p.unit]
+        votes = Counter(tuple(regions.resolve(n)) for n in names)
+        votes.pop((), None)
+        if votes:
+            path = list(votes.most_common(1)[0][0])
+    doc.region_path = list(path)
+    doc.region = regions.full_name(path)

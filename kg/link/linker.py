@@ -41,6 +41,12 @@ from kg.model import ConceptLink
 THRESHOLD = 0.5
 _NUMBERING = re.compile(r"^(?:\d+[.、．)]|[(（]\d+[)）]|[一二三四五六七八九十]+[、.])")
 _PUNCT = re.compile(r"[“”\"'《》]")
+# a word anywhere in the name that decides the concept when no label is a suffix
+_KEYWORDS = (("满意", "满意度"),)
+_LIST_MARK = re.compile(r"[、,，及和与/]")
+# what the last characters of a name say about the dimension of its target
+_ENDINGS = (("率", "percent"), ("比", "percent"), ("比例", "percent"), ("人数", "count"), ("数量", "count"),
+            ("个数", "count"), ("次数", "count"), ("场次", "count"), ("户数", "count"), ("人次", "count"))
 
 
 def clean(name: str) -> str:
@@ -82,8 +88,31 @@ class Linker:
                 if head in self.any:
                     self.refine.setdefault(head, []).append((label[:k], iri))
                     break
+        # families: a concept with narrower concepts → {bigram: child} for bigrams that occur in
+        # the labels of exactly one child and in none of the parent's own labels
+        children: dict[str, list[str]] = {}
+        for c in scheme.concepts.values():
+            if c.broader in scheme.concepts:
+                children.setdefault(c.broader, []).append(c.iri)
+        self.family: dict[str, dict[str, str]] = {}
+        for parent, kids in children.items():
+            pc = scheme.concepts[parent]
+            own = set().union(*(_bigrams(clean(x)) for x in [pc.pref, *pc.alts]))
+            owner: dict[str, set[str]] = {}
+            for kid in kids:
+                kc = scheme.concepts[kid]
+                for lab in [kc.pref, *kc.alts]:
+                    for g in _bigrams(clean(lab)):
+                        owner.setdefault(g, set()).add(kid)
+            self.family[parent] = {g: next(iter(o)) for g, o in owner.items() if len(o) == 1 and g not in own}
+        # category names (数量指标, 社会效益 …) are not indicator names
+        self.categories = {clean(lab) for iri, lab in scheme.labels.items() if iri not in scheme.concepts}
+        self.categories |= {c[:-2] for c in self.categories if c.endswith("指标")}
         self._nlp = None
         self._label_tokens: dict[str, frozenset[str]] = {}
+        self._label_grams: dict[str, frozenset[str]] = {}
+        self._by_gram: dict[str, list[str]] = {}
+        self._by_token: dict[str, list[str]] = {}
 
     # ── spaCy ────────────────────────────────────────────────────────────────
     @property
@@ -91,6 +120,12 @@ class Linker:
         if self._nlp is None:
             self._nlp = _build_nlp(tuple(sorted(self.any)), self.any)
             self._label_tokens = {lab: frozenset(t.text for t in self._nlp.make_doc(lab)) for lab in self.any}
+            self._label_grams = {lab: _bigrams(lab) for lab in self.any}
+            for lab in self.any:
+                for g in self._label_grams[lab]:
+                    self._by_gram.setdefault(g, []).append(lab)
+                for t in self._label_tokens[lab]:
+                    self._by_token.setdefault(t, []).append(lab)
         return self._nlp
 
     # ── rules ────────────────────────────────────────────────────────────────
@@ -110,7 +145,29 @@ class Linker:
                     best, best_len = _Hit(narrower, 0.0, "head"), len(mod) + k
         if best is None:
             return None
-        return _Hit(best.iri, round(min(0.89, 0.7 + 0.25 * best_len / len(n)), 3), "head")
+        iri = self._by_family(n, best.iri)
+        return _Hit(iri, round(min(0.89, 0.7 + 0.25 * best_len / len(n)), 3), "head")
+
+    def _by_family(self, n: str, iri: str) -> str:
+        """Move between siblings: the group word in the name decides (参保群众满意率 → 参保人员满意度).
+
+        Only a broader concept is refined: when the head already is a narrower label
+        (职业年金发放人数 ends with 发放人数) it stays.  Names that list several groups
+        (办事群众、单位员工满意度) stay with the broader concept."""
+        parent = iri  # only a generic head (满意度, 人数) is refined; a matched narrower label stays
+        grams = self.family.get(parent)
+        if not grams:
+            return iri
+        found: list[str] = []
+        for i in range(len(n) - 1):
+            kid = grams.get(n[i:i + 2])
+            if kid and kid not in found:
+                found.append(kid)
+        if not found:
+            return iri
+        if len(found) > 1 and _LIST_MARK.search(n):
+            return parent  # type: ignore[return-value]
+        return found[0]
 
     def _inside(self, n: str) -> _Hit | None:
         doc = self.nlp(n)
@@ -124,19 +181,22 @@ class Linker:
     def _fuzzy(self, n: str) -> _Hit | None:
         toks = frozenset(t.text for t in self.nlp.make_doc(n))
         grams = _bigrams(n)
+        candidates: set[str] = set()
+        for g in grams:
+            candidates.update(self._by_gram.get(g, ()))
+        for t in toks:
+            candidates.update(self._by_token.get(t, ()))
         best, best_sim = None, 0.0
-        for label, ltoks in self._label_tokens.items():
-            if not (toks & ltoks) and not (grams & _bigrams(label)):
-                continue
+        for label in sorted(candidates):
+            ltoks, lg = self._label_tokens[label], self._label_grams[label]
             tok_sim = len(toks & ltoks) / len(toks | ltoks)
-            lg = _bigrams(label)
             gram_sim = 2 * len(grams & lg) / (len(grams) + len(lg)) if grams and lg else 0.0
             sim = max(tok_sim, gram_sim)
             if sim > best_sim:
                 best, best_sim = label, sim
         if best is None:
             return None
-        return _Hit(self.any[best], round(best_sim * 0.8, 3), "fuzzy")
+        return _Hit(self.any[best], round(best_sim * 0.7, 3), "fuzzy")
 
     def _name_hit(self, n: str, spacy_rules: bool = True) -> _Hit | None:
         if not n:
@@ -145,10 +205,20 @@ class Linker:
             return _Hit(self.pref[n], 1.0, "exact")
         if n in self.alt:
             return _Hit(self.alt[n], 0.95, "alt")
+        if n in self.categories:
+            return None
         hit = self._head(n)
         if hit or not spacy_rules:
             return hit
-        return self._inside(n) or self._fuzzy(n)
+        for word, label in _KEYWORDS:
+            if word in n and label in self.any:  # 对政策落实情况满意的…占应保人数之比
+                return _Hit(self._by_family(n, self.any[label]), 0.7, "head")
+        want = next((dim for end, dim in _ENDINGS if n.endswith(end)), None)
+        for rule in (self._inside, self._fuzzy):
+            h = rule(n)
+            if h and (want is None or self.scheme.concepts[h.iri].dimension == want):
+                return h
+        return None
 
     def _narrower(self, a: str, b: str) -> bool:
         """True when concept *a* lies strictly below concept *b*."""

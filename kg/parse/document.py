@@ -8,6 +8,7 @@ from collections import Counter
 from kg.model import Document, Problem, Skipped, SourceText, StatedTotal
 from kg.parse import cells as cellmod
 from kg.parse import rows as rowmod
+from kg.parse.layouts import fold_row_tables
 from kg.parse.tables import TableResult, decimal_of, is_project_run, read_run
 from kg.parse.vocab import join_wrapped, key, strip_field_code
 
@@ -46,7 +47,7 @@ def parse(source: SourceText) -> Document:
     free: list[cellmod.Free] = []
     org_runs: list[cellmod.Run] = []
 
-    raws = [line.raw for line in source.lines]
+    raws, fold = fold_row_tables([line.raw for line in source.lines])
     i = 0
     segment_start = 0
     while i < len(raws):
@@ -89,6 +90,11 @@ def parse(source: SourceText) -> Document:
     for item in free:
         if item.line not in covered and item.line not in reasons:
             reasons[item.line] = _free_reason(item.text)
+    for folded, host in fold.items():  # a line joined onto another shares its fate
+        if host in covered:
+            covered.add(folded)
+        elif host in reasons:
+            reasons[folded] = reasons[host]
     by_line = {line.number: line for line in source.lines}
     for number in sorted(reasons):
         doc.skipped.append(Skipped(number, by_line[number].raw.strip(), reasons[number]))

@@ -1,8 +1,12 @@
 """The read stage: bytes → decoded, numbered lines.
 
-Knows encodings and text normalisation, nothing about budgets.  Public entry:
-:func:`read_file`.  Bad input raises :class:`ReadError`, whose message names
-the file and (where it makes sense) the line.
+Knows formats, encodings and text normalisation, nothing about budgets.  Public
+entry: :func:`read_file`.  The format is told from the content
+(:mod:`kg.read.sniff`), not the file name: plain text (UTF-8, UTF-16, GB18030),
+Word ``.docx``, Excel ``.xlsx`` (also when named ``.xls``) and saved web pages;
+native formats are rendered as text lines by :mod:`kg.read.native`.  Bad input
+raises :class:`ReadError`, whose message names the file and (where it makes
+sense) the line.
 
 >>> normalise("（一）指标值：≥９５％")
 '(一)指标值:≥95%'
@@ -16,13 +20,19 @@ the file and (where it makes sense) the line.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from pathlib import Path
 
 from kg.model import Line, SourceText
+from kg.read import native, sniff
 
 #: Files larger than this are refused rather than read into memory.
 MAX_BYTES = 64 * 1024 * 1024
+#: Office packages larger than this (compressed) are refused: their rendering takes far more memory.
+MAX_OFFICE_BYTES = 32 * 1024 * 1024
+#: Lines longer than this (characters) are kept in ``raw`` but cut for matching (``text``).
+MAX_MATCH_CHARS = 20_000
 
 
 class ReadError(Exception):
@@ -85,7 +95,7 @@ def read_bytes(data: bytes, name: str, path: str | None = None) -> SourceText:
         # Control characters other than tab would corrupt output formats; keep them visible as U+FFFD.
         if any(ord(c) < 32 and c != "\t" for c in raw):
             raw = "".join("\ufffd" if ord(c) < 32 and c != "\t" else c for c in raw)
-        lines.append(Line(number, raw, normalise(raw)))
+        lines.append(Line(number, raw, normalise(raw[:MAX_MATCH_CHARS])))
     if lines and not lines[-1].raw:
         lines.pop()
     return SourceText(
@@ -95,6 +105,65 @@ def read_bytes(data: bytes, name: str, path: str | None = None) -> SourceText:
         sha256=hashlib.sha256(data).hexdigest(),
         lines=lines,
     )
+
+
+def _from_rendered(rendered: list[tuple[str, str]], data: bytes, name: str, path: str | None, fmt: str, encoding: str) -> SourceText:
+    while rendered and not rendered[-1][0].strip():
+        rendered.pop()
+    if not any(raw.strip() for raw, _ in rendered):
+        raise ReadError(name, f"no text in this {fmt} file")
+    lines = [Line(n, raw, normalise(raw[:MAX_MATCH_CHARS]), where) for n, (raw, where) in enumerate(rendered, start=1)]
+    return SourceText(
+        path=path or name, name=name, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), lines=lines, format=fmt
+    )
+
+
+def _html_text(data: bytes, name: str) -> tuple[str, str]:
+    """Decode a web page: BOM, then a declared charset, then UTF-8 / GB18030."""
+    m = re.search(rb"charset\s*=\s*[\"']?\s*([A-Za-z0-9_-]+)", data[:4096], re.IGNORECASE)
+    if m and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        declared = m.group(1).decode("ascii").lower()
+        if declared in {"gb2312", "gbk", "gb18030", "x-gbk"}:
+            declared = "gb18030"
+        try:
+            return data.decode(declared), declared
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return _decode(data, name)
+
+
+def read_any(data: bytes, name: str, path: str | None = None) -> SourceText:
+    """Decode *data* in whatever supported format its content shows."""
+    if not data.strip():
+        raise ReadError(name, "empty file")
+    kind = sniff.detect(data[:8192])
+    if kind == "zip":
+        if len(data) > MAX_OFFICE_BYTES:
+            raise ReadError(name, f"Office file too large ({len(data)} bytes > {MAX_OFFICE_BYTES})")
+        try:
+            fmt, zf = sniff.open_office(data)
+        except sniff.ContainerError as exc:
+            raise ReadError(name, str(exc)) from None
+        try:
+            rendered = native.docx_lines(zf) if fmt == "docx" else native.xlsx_lines(zf)
+        except MemoryError:
+            raise ReadError(name, f"{fmt} file too large to render") from None
+        except Exception as exc:  # a malformed package: python-docx / openpyxl raise many kinds
+            raise ReadError(name, f"unreadable {fmt} file ({type(exc).__name__}: {str(exc)[:200]})") from None
+        return _from_rendered(rendered, data, name, path, fmt, "utf-8")
+    if kind == "ole":
+        raise ReadError(name, "old binary Word/Excel format (.doc/.xls); save it as .docx/.xlsx first")
+    if kind == "pdf":
+        raise ReadError(name, "PDF is not supported; copy its text into a .txt file first")
+    if kind == "html":
+        _check_binary(data, name)
+        text, encoding = _html_text(data, name)
+        try:
+            rendered = native.html_lines(text)
+        except Exception as exc:
+            raise ReadError(name, f"unreadable web page ({type(exc).__name__}: {str(exc)[:200]})") from None
+        return _from_rendered(rendered, data, name, path, "html", encoding)
+    return read_bytes(data, name, path)
 
 
 def read_file(path: str | Path) -> SourceText:
@@ -107,4 +176,4 @@ def read_file(path: str | Path) -> SourceText:
         data = p.read_bytes()
     except OSError as exc:
         raise ReadError(p.name, f"cannot open: {exc.strerror or exc}") from None
-    return read_bytes(data, p.name, str(p))
+    return read_any(data, p.name, str(p))
