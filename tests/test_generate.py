@@ -105,8 +105,6 @@ def test_parser_finds_every_project_and_row(corpus):
     assert not mismatched
 
 
-@pytest.mark.xfail(strict=True, reason="parser reads a project whose name, unit and goal are cut mid-word by a page "
-                                       "break (人才引进补 | 助资金, no budget before the break) as two projects")
 def test_parser_joins_a_name_cut_by_a_page_break(tmp_path):
     doc = next(
         d for d in (generate_mod.make_document(i, seed=0) for i in range(2000))

@@ -25,7 +25,7 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from kg.build.iri import normalise_name
-from kg.build.rdf import UnitMention, document_graph, document_quads
+from kg.build.rdf import UnitMention, document_lines, document_nquads, document_quads
 from kg.build.stats import MentionIndex, NameConflict, conflicts_in, stats, unit_name_conflicts
 from kg.build.store import FileSink, StoreError, StoreSink, open_store
 from kg.model import Document, Problem
@@ -35,6 +35,7 @@ __all__ = [
     "build",
     "build_documents",
     "document_quads",
+    "document_nquads",
     "stats",
     "open_store",
     "BuildResult",
@@ -143,16 +144,17 @@ def build_documents(
                     bar.advance(doc.file)
                 continue
             try:
-                quads, mentions = document_graph(doc)
+                lines, mentions = document_lines(doc)
+                data = "".join(lines).encode("utf-8")
             except Exception as e:  # a bug must not stop the other files
                 report(Problem(doc.path, None, f"构建失败（{type(e).__name__}: {e}）"))
                 if own_bar:
                     bar.advance(doc.file)
                 continue
-            sink.put(doc.file, quads)
+            sink.put(doc.file, data)
             built[doc.file] = doc.path
             result.documents += 1
-            result.quads += len(quads)
+            result.quads += len(lines)
             _index(index, mentions)
             if own_bar:
                 bar.advance(doc.file)

@@ -169,8 +169,7 @@ class Linker:
             return parent  # type: ignore[return-value]
         return found[0]
 
-    def _inside(self, n: str) -> _Hit | None:
-        doc = self.nlp(n)
+    def _inside(self, n: str, doc) -> _Hit | None:  # noqa: ANN001 - a spaCy Doc of n
         ents = [e for e in doc.ents if e.label_]
         if not ents:
             return None
@@ -178,8 +177,8 @@ class Linker:
         iri = self.any[ent.text] if ent.text in self.any else ent.label_
         return _Hit(iri, round(min(0.8, 0.55 + 0.3 * len(ent.text) / len(n)), 3), "head")
 
-    def _fuzzy(self, n: str) -> _Hit | None:
-        toks = frozenset(t.text for t in self.nlp.make_doc(n))
+    def _fuzzy(self, n: str, doc) -> _Hit | None:  # noqa: ANN001 - a spaCy Doc of n
+        toks = frozenset(t.text for t in doc)
         grams = _bigrams(n)
         candidates: set[str] = set()
         for g in grams:
@@ -214,8 +213,9 @@ class Linker:
             if word in n and label in self.any:  # 对政策落实情况满意的…占应保人数之比
                 return _Hit(self._by_family(n, self.any[label]), 0.7, "head")
         want = next((dim for end, dim in _ENDINGS if n.endswith(end)), None)
+        doc = self.nlp(n)
         for rule in (self._inside, self._fuzzy):
-            h = rule(n)
+            h = rule(n, doc)
             if h and (want is None or self.scheme.concepts[h.iri].dimension == want):
                 return h
         return None

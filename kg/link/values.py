@@ -121,10 +121,16 @@ def normalise(
     layout's own columns; *level2* and *name* only decide whether ``12月`` is a deadline
     or a duration and whether a percentage above 100 can be a growth rate."""
     raw = raw or ""
+    values = _cached(raw, direction or None, measure_unit or None, nature or None, level2, name)
+    return Target(raw, *values)
+
+
+@lru_cache(maxsize=65536)
+def _cached(raw: str, direction: str | None, measure_unit: str | None, nature: str | None,
+            level2: str | None, name: str | None) -> tuple:
     context = _context(level2, name)
-    growth = bool(name) and any(w in name for w in _GROWTH_WORDS)
-    values = _parse(raw, direction or None, measure_unit or None, nature or None, context, growth)
-    return Target(raw=raw, **dict(zip(_FIELDS, values)))
+    growth = bool(name) and any(w in name for w in _GROWTH_WORDS)  # type: ignore[operator]
+    return _parse(raw, direction, measure_unit, nature, context, growth)
 
 
 def _context(level2: str | None, name: str | None) -> str | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from kg.model import FundingRef
 
@@ -65,6 +66,7 @@ def level_of(issuer: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def _trim(prefix: str) -> str:
     """Cut leading prose off the CJK run before the bracket: 根据冀财社 → 冀财社."""
     changed = True
@@ -86,22 +88,25 @@ def canonical(issuer: str, year: int | str, serial: str, di: bool = False) -> st
 
 def find(text: str) -> list[FundingRef]:
     """Every 文号 in *text*, in order (duplicates kept; ``lines`` left empty)."""
-    out: list[FundingRef] = []
     if "号" not in text:
-        return out
+        return []
+    return [FundingRef(*t) for t in _find(text)]
+
+
+@lru_cache(maxsize=65536)
+def _find(text: str) -> tuple[tuple, ...]:
+    out = []
     for m in _PATTERN.finditer(text):
-        issuer = unicodedata.normalize("NFKC", _trim(m.group("prefix")))
+        prefix = _trim(m.group("prefix"))
+        issuer = unicodedata.normalize("NFKC", prefix)
         year = int(m.group("year"))
         if not 1980 <= year <= 2040:
             continue
         serial = re.sub(r"[－—]", "-", m.group("serial"))
-        raw_start = m.start("prefix") + m.group("prefix").rfind(_trim(m.group("prefix")))
-        out.append(FundingRef(
-            number=canonical(issuer, year, serial, bool(m.group("di"))),
-            raw=text[raw_start:m.end()].strip(),
-            issuer=issuer, year=year, serial=serial, level=level_of(issuer),
-        ))
-    return out
+        raw_start = m.start("prefix") + m.group("prefix").rfind(prefix)
+        out.append((canonical(issuer, year, serial, bool(m.group("di"))), text[raw_start:m.end()].strip(),
+                    issuer, year, serial, level_of(issuer)))
+    return tuple(out)
 
 
 def merge(refs: list[tuple[int, FundingRef]]) -> list[FundingRef]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from kg.model import Document, Problem, Skipped, SourceText, StatedTotal
+from kg.model import Document, Problem, Skipped, SourceText, Span, StatedTotal
 from kg.parse import cells as cellmod
 from kg.parse import rows as rowmod
 from kg.parse.layouts import fold_row_tables
@@ -13,7 +13,7 @@ from kg.parse.tables import TableResult, decimal_of, is_project_run, read_run
 from kg.parse.vocab import join_wrapped, key, strip_field_code
 
 ORG_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}(局|委员会|管委会|中心|厅|办公室|所|院|站|处)$")
-YEAR = re.compile(r"(20\d\d)\s*年度?\s*(部门预算|单位预算|预算|我局|我单位|本部门|整体绩效目标|部门整体)")
+YEAR = re.compile(r"(20\d\d)\s*年度?\s*(部门预算|单位预算|预算|我局|我单位|本部门|整体绩效目标|部门整体|项目绩效目标|项目支出绩效)")
 TOTAL = re.compile(
     r"(?<!基金)(?<!公共)(?<!专户)(?P<kind>预算收入|收入预算|预算支出|支出预算|预算收支安排|收支预算|基本支出|项目支出)"
     r"(?:总计|合计|共计|为)?\s*(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*万元"
@@ -68,6 +68,8 @@ def parse(source: SourceText) -> Document:
     _read_cell_segment(raws, segment_start, len(raws), source.name, result, free, org_runs)
 
     doc.projects = result.projects
+    if fold:
+        _extend_spans(doc, fold)
     for n, project in enumerate(doc.projects, start=1):
         project.table_no = n
     doc.problems.extend(result.problems)
@@ -108,6 +110,19 @@ def parse(source: SourceText) -> Document:
     if not doc.projects:
         doc.problems.append(Problem(source.name, None, "no project target table (绩效目标表) found"))
     return doc
+
+
+def _extend_spans(doc: Document, fold: dict[int, int]) -> None:
+    """A record ending on a row whose cells were folded onto one line ends on the row's last line."""
+    last: dict[int, int] = {}
+    for folded, host in fold.items():
+        last[host] = max(last.get(host, host), folded)
+    for p in doc.projects:
+        for ind in p.indicators:
+            if ind.span.end_line in last:
+                ind.span = Span(ind.span.line, last[ind.span.end_line])
+        if p.span.end_line in last:
+            p.span = Span(p.span.line, last[p.span.end_line])
 
 
 def _read_cell_segment(

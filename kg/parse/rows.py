@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.model import Problem, Project, Skipped, Span, StatedTotal
+from kg.model import Problem, Project, Skipped, Span, StatedTotal, Unit
 from kg.parse.tables import TableResult, decimal_of, make_indicator, unit_of
 from kg.parse.vocab import PROJECT_COLUMNS, indicator_column, join_wrapped, key, level1_category
 
@@ -82,7 +82,22 @@ def read_rows(lines: list[tuple[int, str]], header: Header, file: str, result: T
         }
         if project_values:
             name = project_values.get("name", "")
-            if current is not None and (pending_name or key(name) == key(current.name)) and not UNIT_FRAGMENT.match(name):
+            if (
+                current is not None
+                and current.budget_wan_yuan is None
+                and not pending_name
+                and "budget" in header.project
+                and "unit" in project_values
+                and unit_of(project_values["unit"], number) is None
+                and current.unit is not None
+                and current.unit.code
+            ):
+                # The rest of a project cut by a page break: name, unit and goal continue, the budget follows.
+                current.name = join_wrapped(current.name + name)
+                current.unit = type(current.unit)(current.unit.code, current.unit.name + project_values["unit"], current.unit.line)
+                current.goal = (current.goal or "") + project_values.get("goal", "")
+                _fill(current, {k: v for k, v in project_values.items() if k in ("kind", "budget")}, number, overwrite=False)
+            elif current is not None and (pending_name or key(name) == key(current.name)) and not UNIT_FRAGMENT.match(name):
                 if pending_name:
                     current.name = name
                     current.goal = (current.goal or "") + project_values.get("goal", "")
@@ -121,11 +136,12 @@ def read_rows(lines: list[tuple[int, str]], header: Header, file: str, result: T
 
 def _fill(project: Project, values: dict[str, str], line: int, overwrite: bool) -> None:
     if "unit" in values and (overwrite or project.unit is None):
-        project.unit = unit_of(values["unit"], line) or project.unit
-        if project.unit is None:
-            from kg.model import Unit
-
-            project.unit = Unit(None, values["unit"], line)
+        unit = unit_of(values["unit"], line)
+        if unit is None:
+            # A unit cell without its code: on a page after a fragment like "418001-乌" it completes that unit.
+            code = project.unit.code if project.unit else None
+            unit = Unit(code, values["unit"], line)
+        project.unit = unit
     if "kind" in values and (overwrite or project.kind is None):
         project.kind = values["kind"]
     if "budget" in values and (overwrite or project.budget_wan_yuan is None):

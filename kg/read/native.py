@@ -151,8 +151,9 @@ def _cell_text(cell) -> str:
 def xlsx_lines(zf: zipfile.ZipFile) -> Rendered:
     """Render every worksheet (openpyxl): merged cells filled down, written once across.
 
-    A row whose only text is one cell merged across the sheet's width (a table
-    title) becomes a free line; an empty row becomes a blank line.
+    A row whose only text is a cell in column A merged across the sheet's
+    width (a table title), coming after an empty row or another such row,
+    becomes a free line; an empty row becomes a blank line.
     """
     import openpyxl
 
@@ -169,6 +170,7 @@ def xlsx_lines(zf: zipfile.ZipFile) -> Rendered:
                     if (r, c) == (rng.min_row, rng.min_col):
                         continue
                     covered[(r, c)] = (rng.min_row, rng.min_col) if c == rng.min_col else None
+        in_table = False  # a title merged across the sheet only counts as a free line outside a table
         for r, row in enumerate(ws.iter_rows(min_row=1, max_row=ws.max_row), start=1):
             cells: list[tuple[int, str]] = []
             for c, cell in enumerate(row, start=1):
@@ -180,10 +182,12 @@ def xlsx_lines(zf: zipfile.ZipFile) -> Rendered:
             filled = [(c, t) for c, t in cells if t.strip()]
             where = f"{ws.title}!{r}"
             if not filled:
+                in_table = False
                 out.append(("", where))
-            elif len(filled) == 1 and across.get((r, filled[0][0]), 1) >= max(width - filled[0][0] + 1, 2):
+            elif len(filled) == 1 and filled[0][0] == 1 and across.get((r, 1), 1) >= max(width, 2) and not in_table:
                 _paragraph_lines(filled[0][1], f"{ws.title}!{_col(filled[0][0])}{r}", out)
             else:
+                in_table = True
                 for c, text in cells:
                     parts = [p for p in (_clean(p).strip() for p in text.split("\n")) if p]
                     loc = f"{ws.title}!{_col(c)}{r}"

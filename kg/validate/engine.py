@@ -21,6 +21,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import re
@@ -171,11 +172,48 @@ def report_results(report: Graph, shapes: Graph | None = None) -> list[RawResult
 
 # ───────────────────────────── engines ─────────────────────────────
 
+_PATCHED = False
+
+
+def cache_sparql_parsing() -> None:
+    """Make rdflib parse each distinct SPARQL text once per process.
+
+    pySHACL hands rdflib the same SHACL-SPARQL query text once per focus node,
+    and rdflib parses it each time (about 0.2 s with pyparsing), which made
+    parsing, not evaluation, the cost of every sh:sparql shape.  The cache keys
+    on the text, base and namespace bindings and keeps the translated algebra,
+    which rdflib's evaluator treats as read-only (as for ``prepareQuery``).
+    Results are unchanged; ``bench/bench_validate.py --plain`` runs without it.
+    """
+    global _PATCHED
+    if _PATCHED:
+        return
+    from functools import lru_cache
+
+    from rdflib.plugins.sparql import processor
+
+    original = processor.SPARQLProcessor.query
+
+    @lru_cache(maxsize=512)
+    def translated(text: str, base, ns: frozenset):  # type: ignore[no-untyped-def]
+        return processor.translateQuery(processor.parseQuery(text), base, dict(ns))
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # type: ignore[no-untyped-def]
+        if isinstance(strOrQuery, str):
+            strOrQuery = translated(strOrQuery, base, frozenset((initNs or {}).items()))
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = query
+    _PATCHED = True
+
+
 
 def _runner(engine: str, shapes: Graph) -> Callable[[Graph], list[RawResult]]:
     """A function validating one data graph with *shapes* on *engine*."""
     if engine == "pyshacl":
         import pyshacl
+
+        cache_sparql_parsing()
 
         def run(data: Graph) -> list[RawResult]:
             _conforms, report, _text = pyshacl.validate(
@@ -315,23 +353,25 @@ def validate_store(
     jobs = jobs or min(os.cpu_count() or 1, 8)
     results: set[RawResult] = set()
     shards = _shards(store, graphs, shard_triples)
+    first = [nt for _, nt in zip(range(2), shards)]  # peek: one shard is not worth a process pool
     done = 0
     try:
-        if jobs <= 1:
+        if jobs <= 1 or len(first) < 2:
             _init_worker(per_doc.serialize(format="turtle", encoding="utf-8"), onto, engine)
-            for nt in shards:
+            for nt in itertools.chain(first, shards):
                 results.update(_validate_shard(nt))
                 done += 1
                 if progress:
                     progress(done, len(graphs))
         else:
-            ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+            methods = multiprocessing.get_all_start_methods()
+            ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             with ctx.Pool(
                 jobs,
                 initializer=_init_worker,
                 initargs=(per_doc.serialize(format="turtle", encoding="utf-8"), onto, engine),
             ) as pool:
-                for part in pool.imap_unordered(_validate_shard, shards):
+                for part in pool.imap_unordered(_validate_shard, itertools.chain(first, shards)):
                     results.update(part)
                     done += 1
                     if progress:

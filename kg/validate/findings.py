@@ -211,7 +211,11 @@ def _find_line(lines: list[str] | None, start: int, end: int, needle: str | None
     n = _squash(needle)
     if not n:
         return None
-    for ln in range(max(start, 1), min(end, len(lines)) + 1):
+    rng = range(max(start, 1), min(end, len(lines)) + 1)
+    for ln in rng:  # a cell of its own first (a bare 人 is not the 人 in 人数)
+        if _squash(lines[ln - 1]) == n:
+            return ln
+    for ln in rng:
         if n in _squash(lines[ln - 1]):
             return ln
     return None
@@ -260,7 +264,7 @@ def enrich(
             for owner, project in owners:
                 candidates.append((g, owner, project))
         # what to look for in the source lines
-        needle = f.value
+        needle = f.value if r.value and r.value[0] == "literal" else None
         if f.value is None:
             for g, _owner, _project in candidates:
                 raw = contexts[g]["raw"].get(r.focus)
@@ -274,6 +278,9 @@ def enrich(
             file, sha = ctx["doc"] or (None, None)
             lines = index.lines(file, sha)
             hit = _find_line(lines, span[0], span[1], needle) if span else None
+            pspan = ctx["spans"].get(project or "")
+            if hit is None and pspan and pspan != span:  # e.g. a plan whose cells follow its header line
+                hit = _find_line(lines, pspan[0], pspan[1], needle)
             if hit is None and lines and needle and r.shape.endswith("UnitNameConflictShape"):
                 hit = _find_line(lines, 1, len(lines), needle)
             option = (hit is not None, g, owner, project, span, file, lines, hit)
