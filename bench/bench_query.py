@@ -95,7 +95,8 @@ def _rdflib_child(text: str, conn) -> None:
     try:
         t0 = time.perf_counter()
         res = _DATASET.query(text)
-        rows = [tuple(norm_rdflib(row[v]) if v in row.labels else None for v in res.vars) for row in res]
+        names = [str(v) for v in res.vars]
+        rows = [tuple(norm_rdflib(d.get(n)) for n in names) for d in (row.asdict() for row in res)]
         conn.send(("ok", time.perf_counter() - t0, rows))
     except Exception as e:  # report any engine failure as a result, not a crash
         conn.send(("error", 0.0, f"{type(e).__name__}: {e}"))

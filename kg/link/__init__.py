@@ -24,15 +24,13 @@ Public entry: :func:`link_document` fills the normalised fields of a parsed
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 
 from kg.link import regions, wenhao
 from kg.link.linker import link
-from kg.link.values import normalise
-from kg.model import Document, FundingRef, Project, SourceText
-
-_TARGET_FIELDS = [f.name for f in dataclasses.fields(normalise("")) if f.name != "raw"]
+from kg.link.values import _FIELDS as _TARGET_FIELDS
+from kg.link.values import _cached as target_fields
+from kg.model import ConceptLink, Document, FundingRef, Project, SourceText
 
 
 def link_document(doc: Document, source: SourceText) -> None:
@@ -42,12 +40,11 @@ def link_document(doc: Document, source: SourceText) -> None:
     """
     for project in doc.projects:
         for ind in project.indicators:
-            t = normalise(ind.target.raw, direction=ind.direction, measure_unit=ind.measure_unit,
-                          nature=ind.nature, level2=ind.level2, name=ind.name)
-            for name in _TARGET_FIELDS:
-                setattr(ind.target, name, getattr(t, name))
+            fields = target_fields(ind.target.raw or "", ind.direction or None, ind.measure_unit or None,
+                                   ind.nature or None, ind.level2, ind.name)
+            ind.target.__dict__.update(zip(_TARGET_FIELDS, fields))
             c = link(ind.name, ind.description)
-            ind.concept = dataclasses.replace(c, broader=list(c.broader))
+            ind.concept = ConceptLink(c.concept, c.label, c.score, c.rule, list(c.broader))
     _funding(doc, source)
     _region(doc)
 

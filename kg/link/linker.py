@@ -39,6 +39,12 @@ from kg.link.text import fold, strip_brackets
 from kg.model import ConceptLink
 
 THRESHOLD = 0.5
+# a fuzzy match is a guess: it links only when the name is nearly a label (similarity ≥ 6/7)
+FUZZY_THRESHOLD = 0.6
+_MIN_DICT_INSIDE = 3
+# below this character-bigram similarity to every label, jieba-token similarity cannot reach
+# FUZZY_THRESHOLD either (checked on the corpus names), so spaCy is not run
+_SPACY_GRAM_MIN = 0.5
 _NUMBERING = re.compile(r"^(?:\d+[.、．)]|[(（]\d+[)）]|[一二三四五六七八九十]+[、.])")
 _PUNCT = re.compile(r"[“”\"'《》]")
 # a word anywhere in the name that decides the concept when no label is a suffix
@@ -108,6 +114,12 @@ class Linker:
         # category names (数量指标, 社会效益 …) are not indicator names
         self.categories = {clean(lab) for iri, lab in scheme.labels.items() if iri not in scheme.concepts}
         self.categories |= {c[:-2] for c in self.categories if c.endswith("指标")}
+        self.max_label = max(map(len, self.any))
+        self._grams_of = {lab: _bigrams(lab) for lab in self.any}
+        self._gram_index: dict[str, list[str]] = {}
+        for lab, gs in self._grams_of.items():
+            for g in gs:
+                self._gram_index.setdefault(g, []).append(lab)
         self._nlp = None
         self._label_tokens: dict[str, frozenset[str]] = {}
         self._label_grams: dict[str, frozenset[str]] = {}
@@ -130,44 +142,72 @@ class Linker:
 
     # ── rules ────────────────────────────────────────────────────────────────
     def _head(self, n: str) -> _Hit | None:
-        best: _Hit | None = None
-        best_len = 0
-        for k in range(len(n) - 1, 0, -1):  # proper suffixes, longest first
-            head = n[len(n) - k:]
-            iri = self.any.get(head)
-            if iri is None:
-                continue
-            if best is None:
-                best, best_len = _Hit(iri, 0.0, "head"), k
-            front = n[: len(n) - k]
-            for mod, narrower in self.refine.get(head, ()):
-                if mod in front and len(mod) + k > best_len:
-                    best, best_len = _Hit(narrower, 0.0, "head"), len(mod) + k
-        if best is None:
+        """Rule 3: the longest label that is a proper suffix of *n* decides the concept family.
+
+        ``front`` (what precedes that suffix) holds the modifiers: a label ``<mod><head>`` whose
+        modifier occurs there refines the head (资金发放的及时率 → 发放及时率), and inside a family
+        (满意度, 人数) the group word of ``front`` picks the sibling (参保职工满意度 → 参保人员满意度)."""
+        k = next((k for k in range(len(n) - 1, 0, -1) if n[len(n) - k:] in self.any), 0)
+        if not k:
             return None
-        iri = self._by_family(n, best.iri)
+        head = n[len(n) - k:]
+        front = n[: len(n) - k]
+        iri, best_len = self.any[head], k
+        for mod, narrower in self.refine.get(head, ()):
+            near = mod in front if self.scheme.concepts[narrower].dimension != "count" else _mod_near(front, mod)
+            if near and len(mod) + k > best_len:
+                iri, best_len = narrower, len(mod) + k
+        iri = self._by_family(front, iri)
         return _Hit(iri, round(min(0.89, 0.7 + 0.25 * best_len / len(n)), 3), "head")
 
-    def _by_family(self, n: str, iri: str) -> str:
-        """Move between siblings: the group word in the name decides (参保群众满意率 → 参保人员满意度).
+    def _by_family(self, front: str, iri: str) -> str:
+        """Move between siblings: the group word in front of the head decides.
 
-        Only a broader concept is refined: when the head already is a narrower label
-        (职业年金发放人数 ends with 发放人数) it stays.  Names that list several groups
-        (办事群众、单位员工满意度) stay with the broader concept."""
-        parent = iri  # only a generic head (满意度, 人数) is refined; a matched narrower label stays
-        grams = self.family.get(parent)
-        if not grams:
-            return iri
+        *iri* is the concept the head word names; when it is a family's broader concept
+        (满意度, 人数) or one of its members, the leftmost group word of *front* (character
+        bigrams owned by exactly one member) picks the member: 参保群众满意率 → 参保人员满意度,
+        享受职业培训补贴人员数量 → 受益人数.  A name listing several groups (``、 及 和``) that
+        name different members stays with the broader concept.  A matched member of a count
+        family (职业技能培训人数 → 培训人数) stays: the word before 人数 says what is counted."""
+        root = iri if iri in self.family else self.scheme.concepts[iri].broader
+        grams = self.family.get(root or "")
+        if not grams or (iri != root and self.scheme.concepts[iri].dimension == "count"):
+            return iri  # in a count family the matched member names what is counted (培训人数)
         found: list[str] = []
-        for i in range(len(n) - 1):
-            kid = grams.get(n[i:i + 2])
+        for i in range(len(front) - 1):
+            kid = grams.get(front[i:i + 2])
             if kid and kid not in found:
                 found.append(kid)
         if not found:
             return iri
-        if len(found) > 1 and _LIST_MARK.search(n):
-            return parent  # type: ignore[return-value]
+        if _LIST_MARK.search(front) and len(set(found) | ({iri} - {root})) > 1:
+            return root  # type: ignore[return-value]
         return found[0]
+
+    def _inside_label(self, n: str) -> str | None:
+        """The label inside *n* that ends last (the longest of those), by dictionary look-ups.
+
+        >>> default_linker()._inside_label("职业技能鉴定合格率甲12")
+        '鉴定合格率'
+        """
+        for end in range(len(n), 0, -1):
+            for start in range(max(0, end - self.max_label), end):
+                if n[start:end] in self.any:
+                    return n[start:end]
+        return None
+
+    def _gram_sim(self, n: str) -> float:
+        """Best character-bigram Dice of *n* against any label (no spaCy needed)."""
+        grams = _bigrams(n)
+        best = 0.0
+        seen: set[str] = set()
+        for g in grams:
+            for lab in self._gram_index.get(g, ()):
+                if lab not in seen:
+                    seen.add(lab)
+                    lg = self._grams_of[lab]
+                    best = max(best, 2 * len(grams & lg) / (len(grams) + len(lg)))
+        return best
 
     def _inside(self, n: str, doc) -> _Hit | None:  # noqa: ANN001 - a spaCy Doc of n
         ents = [e for e in doc.ents if e.label_]
@@ -195,7 +235,8 @@ class Linker:
                 best, best_sim = label, sim
         if best is None:
             return None
-        return _Hit(self.any[best], round(best_sim * 0.7, 3), "fuzzy")
+        score = round(best_sim * 0.7, 3)
+        return _Hit(self.any[best], score, "fuzzy") if score >= FUZZY_THRESHOLD else None
 
     def _name_hit(self, n: str, spacy_rules: bool = True) -> _Hit | None:
         if not n:
@@ -213,6 +254,16 @@ class Linker:
             if word in n and label in self.any:  # 对政策落实情况满意的…占应保人数之比
                 return _Hit(self._by_family(n, self.any[label]), 0.7, "head")
         want = next((dim for end, dim in _ENDINGS if n.endswith(end)), None)
+        # rule 4 by dictionary: a label of ≥ 3 characters inside the name is a jieba word of its
+        # own (every label is in jieba's dictionary), so the EntityRuler would find it too;
+        # only short labels and fuzzy matching need the spaCy pipeline
+        label = self._inside_label(n)
+        if label is not None and len(label) >= _MIN_DICT_INSIDE:
+            iri = self.any[label]
+            if want is None or self.scheme.concepts[iri].dimension == want:
+                return _Hit(iri, round(min(0.8, 0.55 + 0.3 * len(label) / len(n)), 3), "head")
+        if (label is None or len(label) >= _MIN_DICT_INSIDE) and self._gram_sim(n) < _SPACY_GRAM_MIN:
+            return None  # no short label inside and nothing near enough for a fuzzy link: skip spaCy
         doc = self.nlp(n)
         for rule in (self._inside, self._fuzzy):
             h = rule(n, doc)
@@ -246,6 +297,19 @@ class Linker:
             return ConceptLink(None, None, round(hit.score, 3) if hit else 0.0, "unlinked", [])
         return ConceptLink(hit.iri, self.scheme.labels[hit.iri], hit.score, hit.rule,
                            self.scheme.broader_labels(hit.iri))
+
+
+def _mod_near(front: str, mod: str) -> bool:
+    """*mod* ends *front*, or is followed only by the particle 的.
+
+    Counted things are named right before the head (培训人员数量); a modifier further left
+    (享受职业培训补贴人员数量) qualifies something else.
+
+    >>> _mod_near("资金发放的", "发放"), _mod_near("享受职业培训补贴", "培训")
+    (True, False)
+    """
+    i = front.rfind(mod)
+    return i >= 0 and len(front) - i - len(mod) <= (1 if front.endswith("的") else 0)
 
 
 def _bigrams(s: str) -> frozenset[str]:
