@@ -143,6 +143,10 @@ class Indicator:
     score: str | None = None  # 分值
     span: Span = field(default_factory=lambda: Span(0, 0))
     concept: ConceptLink | None = None
+    # Self-evaluation tables (项目支出绩效自评表); None in target tables.
+    actual: str | None = None  # 实际完成值, as written
+    points: str | None = None  # 得分, as written
+    deviation_reason: str | None = None  # 偏差原因分析及改进措施
 
 
 @dataclass
@@ -174,6 +178,12 @@ class Project:
     indicators: list[Indicator] = field(default_factory=list)
     span: Span = field(default_factory=lambda: Span(0, 0))
     table_no: int | None = None  # position of the table in the document, 1-based
+    # Self-evaluation tables (项目支出绩效自评表); None in target tables.
+    table_kind: str = "target"  # target (绩效目标表) | self-evaluation (绩效自评表)
+    evaluation_year: int | None = None  # the year evaluated (from the title or document)
+    executed_wan_yuan: Decimal | None = None  # 执行数
+    execution_rate: Decimal | None = None  # 执行率, %
+    total_points: Decimal | None = None  # 总分 stated in the table
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,10 @@ def test_segment_gives_valid_reversible_iri(text: str) -> None:
 
 @given(st.lists(st.text(min_size=1), min_size=1, max_size=4), st.text(min_size=1))
 def test_unit_iris_are_valid_and_keep_region_levels(parts: list[str], name: str) -> None:
+    if not iri.normalise_name(name):  # a blank name is no key: refused, never an invalid IRI
+        with pytest.raises(ValueError):
+            iri.unit_iri(parts, None, name)
+        return
     u = iri.unit_iri(parts, None, name)
     NamedNode(u)
     # one path level per region part, then name/{name}

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from kg.parse import parse
-from kg.parse.cells import TITLE
+from kg.parse.cells import is_title
 from kg.parse.layouts import is_cell_line
 from kg.parse.rows import header_of, is_row
 from kg.pipeline import process_paths
@@ -55,7 +55,7 @@ def blocks(text: str) -> list[tuple[str, object]]:
                 r = raws[j]
                 if is_cell_line(r):
                     rows[-1].append(r.strip())
-                elif r.strip() and rows[-1] and not TITLE.match(r) and (j == 0 or raws[j - 1].strip() or "\t" in raws[j - 1]):
+                elif r.strip() and rows[-1] and not is_title(r) and (j == 0 or raws[j - 1].strip() or "\t" in raws[j - 1]):
                     rows[-1][-1] += "\n" + r.strip()
                 elif not r.strip():
                     if rows[-1]:

@@ -24,9 +24,8 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-from kg.build.iri import normalise_name
 from kg.build.rdf import UnitMention, document_lines, document_nquads, document_quads
-from kg.build.stats import MentionIndex, NameConflict, conflicts_in, stats, unit_name_conflicts
+from kg.build.stats import MentionIndex, NameConflict, conflicts_in, name_key, stats, unit_name_conflicts
 from kg.build.store import FileSink, StoreError, StoreSink, open_store
 from kg.model import Document, Problem
 from kg.paths import DEFAULT_STORE
@@ -176,7 +175,7 @@ def build_documents(
 
 def _index(index: MentionIndex, mentions: list[UnitMention]) -> None:
     for m in mentions:
-        index.setdefault(m.unit, {}).setdefault(normalise_name(m.name), (m.name, m.file, m.line))
+        index.setdefault(m.unit, {}).setdefault(name_key(m.name), (m.name, m.file, m.line))
 
 
 def build(

@@ -31,6 +31,7 @@ from types import SimpleNamespace
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from kg.build import iri
+from kg.build.stats import name_key
 from kg.build.vocab import CATEGORY, CLASSES, EXTERNAL_PREDICATES, LEVEL2_CATEGORY, PROPERTIES, RDF_TYPE
 from kg.model import Document, FundingRef, Indicator, Project, Target, Unit
 
@@ -104,12 +105,6 @@ def _decimal(value: Decimal | float | int) -> str | None:
     if d == 0:
         return "0"
     return format(d.normalize(), "f")
-
-
-def _strip_benji(name: str) -> str:
-    """Normalised unit name without a trailing (本级) marker."""
-    n = iri.normalise_name(name)
-    return n[: -len("(本级)")] if n.endswith("(本级)") else n
 
 
 class _Graph:
@@ -207,9 +202,9 @@ class _Graph:
         """The issuing bureau: a unit of this document with the same name, else keyed by name."""
         if not self.doc.issuer or not self.doc.issuer.strip():
             return None
-        wanted = _strip_benji(self.doc.issuer)
+        wanted = name_key(self.doc.issuer)
         for u in self.doc.units:
-            if u.code and u.code.strip() and _strip_benji(u.name) == wanted:
+            if u.code and u.code.strip() and name_key(u.name) == wanted:
                 return _unit_iri(self.region_parts, u.code.strip(), u.name)
         return self.unit(Unit(code=None, name=self.doc.issuer.strip()))
 
@@ -252,6 +247,8 @@ class _Graph:
         if issuer is not None:
             self.add(self.doc_node, P.issuer, issuer)
         for u in self.doc.units:
+            if not (u.code or "").strip() and not iri.normalise_name(u.name):
+                continue  # neither code nor name: nothing to key the unit by
             node = self.unit(u)
             if issuer is not None and node != issuer:
                 self.add(node, P.subOrganizationOf, issuer)
@@ -298,7 +295,7 @@ class _Graph:
         self.text(node, P.projectCode, p.code)
         self.text(node, P.projectKind, p.kind)
         self.integer(node, P.tableNumber, p.table_no)
-        if p.unit is not None and (p.unit.name.strip() or (p.unit.code or "").strip()):
+        if p.unit is not None and ((p.unit.code or "").strip() or iri.normalise_name(p.unit.name)):
             self.add(node, P.budgetUnit, self.unit(p.unit))
         self.decimal(node, P.budgetWanYuan, p.budget_wan_yuan)
         self.decimal(node, P.fiscalWanYuan, p.fiscal_wan_yuan)

@@ -16,7 +16,7 @@ from pyoxigraph import Literal, Store
 
 from kg.build import iri
 
-__all__ = ["stats", "unit_name_conflicts", "conflicts_in", "NameConflict", "MentionIndex", "STAT_FIELDS"]
+__all__ = ["name_key", "stats", "unit_name_conflicts", "conflicts_in", "NameConflict", "MentionIndex", "STAT_FIELDS"]
 
 _PREFIX = f"PREFIX jx: <{iri.JX}>\n"
 
@@ -71,6 +71,19 @@ def stats(store: Store) -> dict[str, object]:
     return {k: out[k] for k in STAT_FIELDS}
 
 
+def name_key(name: str) -> str:
+    """What two unit names must share to count as the same name.
+
+    Normalised (:func:`kg.build.iri.normalise_name`) and without a trailing
+    ``(本级)``, which marks a bureau's own budget, not another unit.
+
+    >>> name_key("丰镇市人力资源和社会保障局（本级）") == name_key("丰镇市人力资源和社会保障局")
+    True
+    """
+    n = iri.normalise_name(name)
+    return n[: -len("(本级)")] if n.endswith("(本级)") else n
+
+
 @dataclass
 class NameConflict:
     """A unit IRI carrying more than one distinct name; *names* as (name, file, line|None)."""
@@ -100,7 +113,7 @@ class NameConflict:
         return f"{where}: 单位名称冲突：{who}（地区 {region}）有 {len(self.names)} 个不同名称：{variants}；已作为同一单位保留"
 
 
-#: unit IRI → normalised name → (name as written, file, line) of its first mention
+#: unit IRI → name_key(name) → (name as written, file, line) of its first mention
 MentionIndex = dict[str, dict[str, tuple[str, str, "int | None"]]]
 
 
@@ -110,7 +123,7 @@ def conflicts_in(index: MentionIndex) -> list[NameConflict]:
 
 
 def unit_name_conflicts(store: Store, index: MentionIndex | None = None) -> list[NameConflict]:
-    """Units in *store* whose names (after :func:`kg.build.iri.normalise_name`) differ, sorted by unit IRI.
+    """Units in *store* whose names differ (compared by :func:`name_key`), sorted by unit IRI.
 
     *index* gives file and line for the names written in this run; names
     from documents built earlier are reported by file only.
@@ -125,7 +138,7 @@ def unit_name_conflicts(store: Store, index: MentionIndex | None = None) -> list
     found: dict[str, dict[str, tuple[str, str, int | None]]] = {}
     for row in store.query(_PREFIX + q):
         unit, name, graph = row["u"].value, row["name"].value, row["g"].value
-        key = iri.normalise_name(name)
+        key = name_key(name)
         names = found.setdefault(unit, {})
         if key not in names:
             known = index.get(unit, {}).get(key)

@@ -125,11 +125,22 @@ def normalise(
     return Target(raw, *values)
 
 
-@lru_cache(maxsize=65536)
 def _cached(raw: str, direction: str | None, measure_unit: str | None, nature: str | None,
             level2: str | None, name: str | None) -> tuple:
-    context = _context(level2, name)
+    """The Target fields (in :data:`_FIELDS` order) for one cell and its row context."""
+    context, growth = _row_context(level2, name)
+    return _parse_cached(raw, direction, measure_unit, nature, context, growth)
+
+
+@lru_cache(maxsize=65536)
+def _row_context(level2: str | None, name: str | None) -> tuple[str | None, bool]:
     growth = bool(name) and any(w in name for w in _GROWTH_WORDS)  # type: ignore[operator]
+    return _context(level2, name), growth
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(raw: str, direction: str | None, measure_unit: str | None, nature: str | None,
+                  context: str | None, growth: bool) -> tuple:
     return _parse(raw, direction, measure_unit, nature, context, growth)
 
 

@@ -20,7 +20,18 @@ from dataclasses import dataclass, field
 from kg.parse.vocab import clean_cell
 
 # A free line that looks like a table title never continues the cell above it.
-TITLE = re.compile(r"^\s*(\[bookmark:[^\]]*\])*\s*\d+\s*[.、．]\s*\S.*绩效目标表\s*(TC .*)?$")
+TITLE = re.compile(r"^\s*(\[bookmark:[^\]]*\])*\s*\d+\s*[.、．]\s*\S.*绩效(目标|自评)表\s*(TC .*)?$")
+#: Titles are short; longer lines are never tested against TITLE (its ``.*…$`` is quadratic on long lines).
+TITLE_MAX_CHARS = 400
+
+
+def is_title(raw: str) -> bool:
+    """Does *raw* look like a numbered table title (``3.某项目绩效目标表``)?
+
+    >>> is_title("[bookmark: _Toc1]3.某项目绩效目标表"), is_title("3." + "绩效目标表 TC " * 1000)
+    (True, False)
+    """
+    return len(raw) <= TITLE_MAX_CHARS and ("绩效目标表" in raw or "绩效自评表" in raw) and TITLE.match(raw) is not None
 
 
 @dataclass
@@ -70,7 +81,7 @@ def scan(raw_lines: list[str], first_line: int = 1) -> list[Cell | Free]:
             and items
             and isinstance(items[-1], Cell)
             and items[-1].end_line == number - 1
-            and not TITLE.match(raw)
+            and not is_title(raw)
         ):
             cell = items[-1]
             cell.text = (cell.text + "\n" + clean_cell(raw)).strip("\n")

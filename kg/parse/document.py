@@ -24,6 +24,17 @@ ORG_HEADER = re.compile(r"(性质|规格|级别|类型|类别|形式|人数|编�
 BENJI = re.compile(r"\s*[(（]本级[)）]\s*$")
 
 
+#: Longer lines are cut to this many characters before table recovery (reported as a problem), so
+#: that no regular expression ever sees a megabyte-long line.
+MAX_LINE_CHARS = 20_000
+
+
+def _shown(raw: str) -> str:
+    """A skipped line's text as reported: trimmed, and cut when it is very long."""
+    text = raw.strip()
+    return text if len(text) <= MAX_LINE_CHARS else text[:MAX_LINE_CHARS] + f"…(共 {len(text)} 个字符)"
+
+
 def parse(source: SourceText) -> Document:
     """Recover every table and document-level fact of *source*.
 
@@ -47,7 +58,14 @@ def parse(source: SourceText) -> Document:
     free: list[cellmod.Free] = []
     org_runs: list[cellmod.Run] = []
 
-    raws, fold = fold_row_tables([line.raw for line in source.lines])
+    raws = []
+    for line in source.lines:
+        if len(line.raw) > MAX_LINE_CHARS:
+            doc.problems.append(Problem(source.name, line.number, f"行过长 ({len(line.raw)} 个字符), 只读取了前 {MAX_LINE_CHARS} 个字符"))
+            raws.append(line.raw[:MAX_LINE_CHARS])
+        else:
+            raws.append(line.raw)
+    raws, fold = fold_row_tables(raws)
     i = 0
     segment_start = 0
     while i < len(raws):
@@ -99,12 +117,12 @@ def parse(source: SourceText) -> Document:
             reasons[folded] = reasons[host]
     by_line = {line.number: line for line in source.lines}
     for number in sorted(reasons):
-        doc.skipped.append(Skipped(number, by_line[number].raw.strip(), reasons[number]))
+        doc.skipped.append(Skipped(number, _shown(by_line[number].raw), reasons[number]))
     # Anything neither covered nor explained is a parser gap: say so rather than lose it.
     explained = covered | reasons.keys()
     for line in source.lines:
         if line.raw.strip() and line.number not in explained:
-            doc.skipped.append(Skipped(line.number, line.raw.strip(), "unaccounted"))
+            doc.skipped.append(Skipped(line.number, _shown(line.raw), "unaccounted"))
     doc.skipped.sort(key=lambda s: s.line)
     doc.covered_lines = covered
     if not doc.projects:
@@ -167,7 +185,7 @@ def _continues(prev: cellmod.Run, run: cellmod.Run, free_items: list[cellmod.Fre
     if "一级指标" in prev_keys or not (prev_keys & {"绩效目标", "项目名称", "专项资金名称"}):
         return False
     between = [f for f in free_items if prev.end_line < f.line < run.line]
-    return len(between) <= 5 and not any(cellmod.TITLE.match(f.text) for f in between)
+    return len(between) <= 5 and not any(cellmod.is_title(f.text) for f in between)
 
 
 def _org_units(run: cellmod.Run) -> list[str]:

@@ -17,7 +17,7 @@ per row, which :mod:`kg.parse.rows` reads:
 
 from __future__ import annotations
 
-from kg.parse.cells import TITLE
+from kg.parse.cells import is_title
 from kg.parse.vocab import clean_cell, key
 
 
@@ -57,7 +57,7 @@ def fold_row_tables(raws: list[str]) -> tuple[list[str], dict[int, int]]:
             r = raws[j]
             if is_cell_line(r):
                 cells.append([clean_cell(r)])
-            elif r.strip() and cells and not TITLE.match(r):
+            elif r.strip() and cells and not is_title(r):
                 cells[-1].append(clean_cell(r))
             else:
                 break

@@ -34,6 +34,9 @@ def indicator_record(ind: Indicator, file: str) -> dict[str, Any]:
         "direction": ind.direction,
         "measure_unit": ind.measure_unit,
         "score": ind.score,
+        "actual": ind.actual,
+        "points": ind.points,
+        "deviation_reason": ind.deviation_reason,
         "concept": to_jsonable(ind.concept) if ind.concept else None,
         "source": {"file": file, "line": ind.span.line, "end_line": ind.span.end_line},
     }
@@ -56,6 +59,11 @@ def project_record(p: Project, file: str) -> dict[str, Any]:
             {"raw": plan.raw, "percents": to_jsonable(plan.percents), "line": plan.line} if plan else None
         ),
         "goal": p.goal,
+        "table_kind": p.table_kind,
+        "evaluation_year": p.evaluation_year,
+        "executed_wan_yuan": to_jsonable(p.executed_wan_yuan),
+        "execution_rate": to_jsonable(p.execution_rate),
+        "total_points": to_jsonable(p.total_points),
         "funding_documents": [_ref(r) for r in p.funding_documents],
         "cites": [_ref(r) for r in p.cites],
         "source": {"file": file, "line": p.span.line, "end_line": p.span.end_line},

@@ -121,6 +121,14 @@ def read_rows(lines: list[tuple[int, str]], header: Header, file: str, result: T
             continue
         result.covered.add(number)
         current.span = Span(current.span.line, number)
+        if post and len(post) < len(header.indicator) and "target" in header.indicator[len(post) :]:
+            # The row stops before its target column: cut off (end of file, lost page).
+            result.problems.append(
+                Problem(file, number, f"表格在行中截断: 需要 {len(header.indicator)} 个单元格, 只有 {len(post)} 个")
+            )
+            result.covered.discard(number)
+            result.skipped.append(Skipped(number, raw, "incomplete table row"))
+            continue
         if post:
             values = {col: text for col, text in zip(header.indicator, post) if col}
             current.indicators.append(make_indicator(values, Span(number, number), level1))

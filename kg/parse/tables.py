@@ -26,13 +26,20 @@ from kg.parse.vocab import (
 NAME_LABELS = {"项目名称": "预算项目", "专项资金名称": "专项资金"}
 CODE_LABELS = {"项目编码", "项目代码"}
 GOAL_LABELS = {"绩效目标", "年度绩效目标", "年度目标"}
-BUDGET_LABELS = {"预算数": "budget", "其中:财政资金": "fiscal", "财政资金": "fiscal", "其他资金": "other"}
+BUDGET_LABELS = {
+    "预算数": "budget", "其中:财政资金": "fiscal", "财政资金": "fiscal", "其他资金": "other",
+    # self-evaluation tables (绩效自评表)
+    "年度预算数": "budget", "全年预算数": "budget", "执行数": "executed", "全年执行数": "executed",
+    "执行率": "rate", "预算执行率": "rate", "总分": "total_points",
+}
+YEAR_LABELS = {"评价年度", "自评年度", "年度"}
+TITLE_YEAR = re.compile(r"(20\d\d)\s*年度?")
 PLAN_LABEL = re.compile(r"^资金支出计划")
 MONTH = re.compile(r"^\d{1,2}月(底|末)?$")
 UNIT_CELL = re.compile(r"^(\d{6})\s*[-－—]?\s*(\S.*)?$")
 NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
 TITLE_NUMBER = re.compile(r"^\s*(\[bookmark:[^\]]*\])*\s*\d+\s*[.、．]\s*")
-TITLE_SUFFIX = re.compile(r"\s*绩效目标表\s*$")
+TITLE_SUFFIX = re.compile(r"\s*(项目支出)?绩效(目标|自评)表\s*$")
 
 
 def decimal_of(text: str | None) -> Decimal | None:
@@ -89,6 +96,9 @@ def make_indicator(values: dict[str, str], span: Span, inherited_level1: str | N
         measure_unit=(values.get("measure_unit") or "").strip() or None,
         score=(values.get("score") or "").strip() or None,
         span=span,
+        actual=(values.get("actual") or "").strip() or None,
+        points=(values.get("points") or "").strip() or None,
+        deviation_reason=(values.get("deviation_reason") or "").strip() or None,
     )
 
 
@@ -162,6 +172,10 @@ class _Reader:
                 project.kind = NAME_LABELS[k]
             elif k in BUDGET_LABELS:
                 self.read_budget(project, BUDGET_LABELS[k])
+            elif k in YEAR_LABELS and (nxt := self.peek()) is not None and TITLE_YEAR.search(key(nxt.text)):
+                self.take()
+                self.cover(nxt)
+                project.evaluation_year = int(TITLE_YEAR.search(key(nxt.text)).group(1))  # type: ignore[union-attr]
             elif PLAN_LABEL.match(k):
                 self.read_plan(project)
             elif k in GOAL_LABELS:
@@ -183,7 +197,12 @@ class _Reader:
                 self.skip(cell, "unrecognised table cell")
                 self.result.covered.difference_update(_lines(cell))
         if header:
+            if "actual" in header or "points" in header:
+                project.table_kind = "self-evaluation"
+                if project.evaluation_year is None and title and (m := TITLE_YEAR.search(title)):
+                    project.evaluation_year = int(m.group(1))
             self.read_rows(project, header)
+            self.read_total(project)
         if not project.name and title:
             project.name = name_from_title(title)
         last = self.cells[self.i - 1].end_line if self.i else first_line
@@ -203,6 +222,12 @@ class _Reader:
             project.budget_wan_yuan = amount
         elif which == "fiscal":
             project.fiscal_wan_yuan = amount
+        elif which == "executed":
+            project.executed_wan_yuan = amount
+        elif which == "rate":
+            project.execution_rate = amount
+        elif which == "total_points":
+            project.total_points = amount
         else:
             project.other_wan_yuan = amount
             # The purpose cell follows, after an empty label cell.
@@ -215,6 +240,19 @@ class _Reader:
                     self.take()
                     self.cover(after)
                     project.purpose = after.text.strip() or None
+
+    def read_total(self, project: Project) -> None:
+        """A closing ``总分 | 100 | 92.5`` row of a self-evaluation table: the last number is the score given."""
+        c = self.peek()
+        if c is None or key(c.text) != "总分":
+            return
+        self.take()
+        self.cover(c)
+        while (v := self.peek()) is not None and (decimal_of(v.text) is not None or key(v.text) == "") and key(v.text) not in BUDGET_LABELS:
+            self.take()
+            self.cover(v)
+            if decimal_of(v.text) is not None:
+                project.total_points = decimal_of(v.text)
 
     def read_plan(self, project: Project) -> None:
         months = 0
@@ -263,6 +301,8 @@ class _Reader:
             k = key(start.text)
             if k in NAME_LABELS or k in CODE_LABELS or (k in GOAL_LABELS and project.indicators):
                 return  # a new table begins in the same run
+            if k == "总分" and project.table_kind == "self-evaluation":
+                return
             if self.i + width > len(self.cells):
                 rest = self.cells[self.i :]
                 self.result.problems.append(

@@ -22,6 +22,7 @@ every layout.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.read import normalise
 
@@ -43,7 +44,19 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "度量单位": "measure_unit",
     "分值": "score",
     "权重": "score",
+    "分值/权重": "score",
+    # self-evaluation (绩效自评表)
+    "实际完成值": "actual",
+    "全年实际值": "actual",
+    "实际值": "actual",
+    "全年指标值": "target",
+    "得分": "points",
+    "偏差原因": "deviation_reason",
+    "偏差原因分析及改进措施": "deviation_reason",
 }
+
+#: Header cells cut short by copying (``绩 |``, ``一级 |``) → the full header cell.
+TRUNCATED_HEADERS: dict[str, str] = {"一级": "一级指标", "二级": "二级指标", "三级": "三级指标"}
 
 # Project columns of the row-per-line layout (002) → Project field.
 PROJECT_COLUMNS: dict[str, str] = {
@@ -80,26 +93,46 @@ LEVEL2: dict[str, str] = {
 }
 
 _SCORE_SUFFIX = re.compile(r"[(（]\s*\d+(\.\d+)?\s*分\s*[)）]$")
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_BOOKMARK = re.compile(r"\[bookmark:[^\]\[]*\]")  # no '[' inside: stays linear on unclosed markers
 _FIELD_CODE = re.compile(r"\s+TC\s.*\\f\s+[A-Z]\s+\\l\s+\d+\s*$")
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _WRAP_SPACE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}\d])|(?<=[{_CJK}\d])\s+(?=[{_CJK}])")
 
 
+_SPACES = re.compile(r"\s+")
+_TABS = re.compile(r"[ \t]*\t[ \t]*")
+
+
+@lru_cache(maxsize=65536)
+def _key(text: str) -> str:
+    return _SPACES.sub("", normalise(text))
+
+
 def key(text: str) -> str:
-    """Matching key of a cell: normalised, all white space removed."""
-    return re.sub(r"\s+", "", normalise(text))
+    """Matching key of a cell: normalised, all white space removed (cached: cell texts repeat)."""
+    if len(text) > 200:  # long prose cells are never labels; do not fill the cache with them
+        return _SPACES.sub("", normalise(text))
+    return _key(text)
 
 
 def strip_field_code(text: str) -> str:
-    """Remove a Word TOC field code (`` TC … \\f C \\l 1``) from the end of a title."""
+    """Remove a Word TOC field code (`` TC … \\f C \\l 1``) from the end of a title.
+
+    Only lines of up to 2,000 characters carry field codes; longer ones are left
+    alone (the pattern would be slow on them).
+    """
+    if len(text) > 2000 or "TC" not in text:
+        return text.rstrip()
     return _FIELD_CODE.sub("", text).rstrip()
 
 
 def clean_cell(text: str) -> str:
     """Cell text without ``[bookmark: …]`` markers, inner tabs folded, ends trimmed."""
-    text = _BOOKMARK.sub("", text)
-    return re.sub(r"[ \t]*\t[ \t]*", " ", text).strip()
+    if "[bookmark:" in text:
+        text = _BOOKMARK.sub("", text)
+    if "\t" in text:
+        text = _TABS.sub(" ", text)
+    return text.strip()
 
 
 def join_wrapped(text: str) -> str:
@@ -125,5 +158,16 @@ def level2_category(text: str | None) -> str | None:
 
 
 def indicator_column(text: str) -> str | None:
-    """The Indicator field a header cell names, or None."""
-    return INDICATOR_COLUMNS.get(key(text))
+    """The Indicator field a header cell names, or None.
+
+    Group suffixes (``二级指标(年度)``) and truncations (``一级``) are accepted:
+
+    >>> indicator_column("二级指标（年度）"), indicator_column("一级 "), indicator_column("偏差原因分析及改进措施")
+    ('level2', 'level1', 'deviation_reason')
+    """
+    k = key(text)
+    k = TRUNCATED_HEADERS.get(k, k)
+    if k in INDICATOR_COLUMNS:
+        return INDICATOR_COLUMNS[k]
+    k = re.sub(r"\((长期|年度|中长期)\)$", "", k)
+    return INDICATOR_COLUMNS.get(TRUNCATED_HEADERS.get(k, k))

@@ -74,9 +74,11 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
 
 
 def _check_binary(data: bytes, file: str) -> None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 is full of NUL bytes; decoding it checks it
     head = data[:65536]
     nul = head.find(b"\x00")
-    if nul >= 0 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if nul >= 0:
         raise ReadError(file, "binary file (NUL byte), not a text disclosure", head.count(b"\n", 0, nul) + 1)
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
     if head and controls / len(head) > 0.05:
