@@ -3,6 +3,7 @@
     python bench/eval_link.py            # figures for both splits (tune, held)
     python bench/eval_link.py --errors   # also list the tune split's mistakes (never the held ones)
     python bench/eval_link.py --json     # machine-readable figures
+    python bench/eval_link.py --split tune --errors   # tune only: the held split is not even computed
 
 Linker (tests/data/link_labels.tsv, name → concept):
   coverage  = names that got any concept / names that have a gold concept
@@ -97,11 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--errors", action="store_true", help="list the tune split's mistakes")
     ap.add_argument("--json", action="store_true", help="print figures as JSON")
+    ap.add_argument("--split", choices=("tune", "held"), help="evaluate this split only")
     args = ap.parse_args(argv)
     out: dict = {"link": {}, "values": {}}
-    for split in ("tune", "held"):
+    for split in (args.split,) if args.split else ("tune", "held"):
         out["link"][split] = eval_links(split)
-        for source in ("corpus", "invented"):
+        for source in ("corpus", "invented", "generated"):
             out["link"][f"{split}/{source}"] = eval_links(split, source)
         out["values"][split] = eval_values(split)
     if args.json:
@@ -116,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     print("normaliser (tests/data/value_labels.tsv)")
     for key, d in out["values"].items():
         print(f"  {key:<16}{d['rows']:>6} rows, {d['correct']} right, accuracy {d['accuracy']:.1%}")
-    if args.errors:
+    if args.errors and "tune" in out["link"]:
         print("tune-split linker mistakes (name, gold, got, rule, score):")
         for e in out["link"]["tune"]["errors"]:
             print("  ", *e)

@@ -185,15 +185,25 @@ def build(
     out: str | os.PathLike[str] | None = None,
     echo: Callable[[str], None] | None = None,
     progress: bool = False,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    shards: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
     """Read, parse and link every file under *paths*, then build them (see :func:`build_documents`).
 
     A file that cannot be read or parsed becomes a problem in the result;
-    the other files still build.
+    the other files still build.  With *jobs* > 1, a Dask *scheduler*
+    address, a *shards* folder or a ``virtuoso://`` *store*, the build is
+    sharded (:mod:`kg.build.parallel`): same graph, made in worker processes,
+    restartable.
     """
     from kg.pipeline import iter_input_files, process_paths
 
     files = iter_input_files([Path(p) for p in paths])
+    remote = store is not None and out is None and is_server_url(str(store))
+    if jobs > 1 or scheduler or shards is not None or remote:
+        return _build_sharded(files, store=store, out=out, echo=echo, progress=progress, jobs=jobs,
+                              scheduler=scheduler, shards=shards)
     problems: list[Problem] = []
     bar = _Progress(len(files), progress, echo)
 
@@ -212,3 +222,129 @@ def build(
     result = build_documents(documents(), store=store, out=out, problems=problems, echo=bar.echo, _bar=bar)
     result.files = len(files)
     return result
+
+
+def is_server_url(store: str) -> bool:
+    """Whether *store* names a SPARQL server (``virtuoso://…``) rather than a store directory.
+
+    >>> is_server_url("virtuoso://127.0.0.1:1111?http=8890"), is_server_url("jxkg-store")
+    (True, False)
+    """
+    from kg.build.virtuoso import is_virtuoso_url
+
+    return is_virtuoso_url(store)
+
+
+def default_shard_dir(store: str | os.PathLike[str] | None, out: str | os.PathLike[str] | None) -> Path:
+    """Where shards go when ``--shards`` is not given: beside the output file or store, else ./jxkg-shards.
+
+    >>> default_shard_dir("data/kg", None), default_shard_dir(None, "x/kg.nq")
+    (PosixPath('data/kg.shards'), PosixPath('x/kg.nq.shards'))
+    """
+    if out is not None:
+        return Path(str(out) + ".shards")
+    if store is not None and not is_server_url(str(store)):
+        return Path(str(store).rstrip("/") + ".shards")
+    return Path("jxkg-shards")
+
+
+def _build_sharded(
+    files: list[Path],
+    *,
+    store: str | os.PathLike[str] | None,
+    out: str | os.PathLike[str] | None,
+    echo: Callable[[str], None] | None,
+    progress: bool,
+    jobs: int,
+    scheduler: str | None,
+    shards: str | os.PathLike[str] | None,
+) -> BuildResult:
+    """The sharded build: shards made by workers (local or Dask), merged into one sink by this process."""
+    from kg.build.parallel import iter_infos, shard_paths
+
+    started = time.perf_counter()
+    shard_dir = Path(shards) if shards is not None else default_shard_dir(store, out)
+    shard_dir.mkdir(parents=True, exist_ok=True)
+    result = BuildResult(files=len(files))
+    reported: set[str] = set()
+    index: MentionIndex = {}
+    bar = _Progress(len(files), progress, echo)
+
+    def report(p: Problem) -> None:
+        text = str(p)
+        if text not in reported:
+            reported.add(text)
+            result.problems.append(p)
+            bar.say(text)
+
+    if not files:
+        report(Problem(", ".join(map(str, files)) or "(no path)", None, "no input files found"))
+    # One graph per file name: the first file (in sorted order) of a name is built, the others reported.
+    first: dict[str, Path] = {}
+    todo: list[Path] = []
+    for f in files:
+        if f.name in first:
+            report(Problem(str(f), None, f"文件名与 {first[f.name]} 相同，未构建（每个文件名对应一个命名图，请改名）"))
+            bar.advance(f.name)
+        else:
+            first[f.name] = f
+            todo.append(f)
+    infos = iter_infos(todo, shard_dir, jobs, scheduler)  # workers start before the store is opened
+    sink = _open_sink(store, out, shard_dir, jobs)
+    try:
+        for info in infos:
+            for p in info.problems:
+                report(p)
+            if info.shard is not None:
+                sink.put_shard(info.file, info.shard, info.sha256, info.quads, info.reused)
+                result.documents += 1
+                result.quads += info.quads
+                if not isinstance(sink, StoreSink):
+                    for unit, name, file, line in info.mentions:
+                        index.setdefault(unit, {}).setdefault(name_key(name), (name, file, line))
+            bar.advance(Path(info.path).name)
+        sink.finish()
+    finally:
+        bar.close()
+        close = getattr(infos, "close", None)
+        if close is not None:
+            close()
+    if isinstance(sink, StoreSink):
+        result.store = sink.store
+        result.conflicts = _with_lines(unit_name_conflicts(sink.store), shard_dir, shard_paths)
+    else:
+        result.conflicts = conflicts_in(index)
+    for c in result.conflicts:
+        if echo is not None:
+            echo(c.message())
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _open_sink(store, out, shard_dir: Path, jobs: int):  # type: ignore[no-untyped-def]
+    if out is not None:
+        return FileSink(out)
+    if store is not None and is_server_url(str(store)):
+        from kg.build.virtuoso import VirtuosoSink
+
+        return VirtuosoSink(str(store), shard_dir, loaders=max(1, jobs))
+    return StoreSink(store)
+
+
+def _with_lines(conflicts: list[NameConflict], shard_dir: Path, shard_paths) -> list[NameConflict]:  # type: ignore[no-untyped-def]
+    """Fill in the line of each conflicting name from the shards' unit mentions (memory stays flat)."""
+    import json
+
+    for c in conflicts:
+        filled = []
+        for name, file, line in c.names:
+            if line is None:
+                try:
+                    meta = json.loads(shard_paths(shard_dir, file)[1].read_text(encoding="utf-8"))
+                    key = name_key(name)
+                    line = next((m[3] for m in meta["mentions"] if m[0] == c.unit and name_key(m[1]) == key), None)
+                except (OSError, ValueError, KeyError):
+                    pass
+            filled.append((name, file, line))
+        c.names = filled
+    return conflicts

@@ -18,6 +18,8 @@ Output: the pyoxigraph store in --store (default ./jxkg-store), or with --out a 
 
 Problems with the input (unreadable file, cut-off table …) are printed to stderr as `file:line: message`; the other files still build. Unit-name conflicts (one unit code, several names) are reported after the build; they do not fail it.
 
+Parallel and server builds: --jobs N runs read/parse/link in N local processes, --scheduler ADDRESS on a Dask distributed cluster; each document becomes an N-Quads shard (--shards), merged into the target by this process, so the result equals a serial build. An interrupted build, restarted, skips documents whose shard is complete and whose source is unchanged. --store virtuoso://HOST:PORT?http=HTTP_PORT bulk-loads the shards into OpenLink Virtuoso (one named graph per document); see docs/scale.md.
+
 Exit codes: 0 = every file built without input problems; 1 = input problems were reported (everything readable was still built) or no document was built; 2 = usage error, or the store cannot be opened (e.g. in use by another jxkg).
 """
 
@@ -28,9 +30,20 @@ def _err(message: str) -> None:
 
 def build_command(
     paths: list[Path] = typer.Argument(..., help="Disclosure files or folders (read recursively).", show_default=False),
-    store: Path = typer.Option(DEFAULT_STORE, "--store", help="Store directory (created when missing)."),
+    store: str = typer.Option(
+        str(DEFAULT_STORE), "--store",
+        help="Store directory (created when missing), or a Virtuoso server: virtuoso://HOST:PORT?http=HTTP_PORT.",
+    ),
     out: Path | None = typer.Option(
         None, "--out", help="Write FILE.nq, FILE.trig (named graphs) or FILE.ttl (union of all graphs) instead of the store."
+    ),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for read/parse/link (1: in this process)."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Run the per-document work on this Dask distributed scheduler (e.g. tcp://10.0.0.5:8786)."
+    ),
+    shards: Path | None = typer.Option(
+        None, "--shards", help="Folder for the per-document N-Quads shards of a sharded build "
+        "[default: STORE.shards, OUT.shards, or ./jxkg-shards for a server]. A restarted build reuses complete shards.",
     ),
 ) -> None:
     from kg.build import StoreError, build
@@ -41,9 +54,16 @@ def build_command(
     existing = [p for p in paths if p.exists()]
     if not existing:
         raise typer.Exit(1)
+    if jobs < 1:
+        _err("jxkg build: --jobs must be at least 1")
+        raise typer.Exit(2)
     try:
-        result = build(existing, store=store, out=out, echo=_err, progress=sys.stderr.isatty())
+        result = build(existing, store=store, out=out, echo=_err, progress=sys.stderr.isatty(), jobs=jobs,
+                       scheduler=scheduler, shards=shards)
     except StoreError as e:
+        _err(f"jxkg build: {e}")
+        raise typer.Exit(2) from None
+    except OSError as e:  # e.g. the Dask scheduler cannot be reached, the shard folder cannot be written
         _err(f"jxkg build: {e}")
         raise typer.Exit(2) from None
     except NotImplementedError:

@@ -61,6 +61,8 @@ OUT_FORMATS = {".nq": RdfFormat.N_QUADS, ".trig": RdfFormat.TRIG, ".ttl": RdfFor
 # (about 100,000 quads: big enough for the bulk loader, small enough for memory).
 _BATCH_BYTES = 20_000_000
 
+_SHA256 = NamedNode(iri.JX + "sha256")
+
 
 class StoreError(Exception):
     """The store cannot be opened or written (locked, not a store, disk full …)."""
@@ -136,6 +138,8 @@ class StoreSink:
     def __init__(self, path: str | os.PathLike[str] | None) -> None:
         self.path = path
         self.store = open_store(path)
+        # A store with no named graph yet (a fresh build) needs no lookup per document.
+        self._had_data = next(iter(self.store.named_graphs()), None) is not None
         self._pending: list[bytes] = []
         self._pending_bytes = 0
         self._pending_names: set[str] = set()
@@ -145,16 +149,49 @@ class StoreSink:
         self.store.clear_graph(DefaultGraph())
         self.store.extend(_ontology_quads())
 
+    def has_graph(self, file_name: str) -> bool:
+        """Whether the store holds quads in document *file_name*'s graph (one index lookup)."""
+        g = NamedNode(iri.doc_graph(file_name))
+        return next(iter(self.store.quads_for_pattern(None, None, None, g)), None) is not None
+
+    def holds(self, file_name: str, sha256: str, quads: int) -> bool:
+        """Whether the graph of *file_name* is already stored from a source with *sha256*, with *quads* quads.
+
+        Used to skip reloading an unchanged document on a restarted build.
+        """
+        g = NamedNode(iri.doc_graph(file_name))
+        found = list(self.store.quads_for_pattern(NamedNode(iri.doc_iri(file_name)), _SHA256, None, g))
+        if len(found) != 1 or found[0].object.value != sha256:
+            return False
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, g)) == quads
+
     def put(self, file_name: str, nquads: bytes) -> None:
-        """Replace the graph of document *file_name* by *nquads* (N-Quads text of that graph)."""
+        """Replace the graph of document *file_name* by *nquads* (N-Quads text of that graph).
+
+        A document new to the store is not removed first: removing costs
+        about as much as loading, and a cheap lookup tells whether there is
+        anything to remove.
+        """
         if file_name in self._pending_names:  # the same document twice in one batch
             self._write()
-        self.store.remove_graph(NamedNode(iri.doc_graph(file_name)))
+        if self._had_data and self.has_graph(file_name):
+            self.store.remove_graph(NamedNode(iri.doc_graph(file_name)))
         self._pending_names.add(file_name)
         self._pending.append(nquads)
         self._pending_bytes += len(nquads)
         if self._pending_bytes >= _BATCH_BYTES:
             self._write()
+
+    def put_shard(self, file_name: str, shard: str | os.PathLike[str], sha256: str, quads: int, reused: bool) -> bool:
+        """Load the shard file of *file_name* unless the store already holds it (see :meth:`holds`).
+
+        Returns whether it was loaded.  Only reused shards are checked: a
+        shard made in this run always replaces the stored graph.
+        """
+        if reused and self._had_data and self.holds(file_name, sha256, quads):
+            return False
+        self.put(file_name, Path(shard).read_bytes())
+        return True
 
     def _write(self) -> None:
         if self._pending:
@@ -211,6 +248,18 @@ class FileSink:
         offset = self._tmp.tell()
         self._tmp.write(data)
         self._blocks[file_name] = (offset, len(data))
+
+    def put_shard(self, file_name: str, shard: str | os.PathLike[str], sha256: str, quads: int, reused: bool) -> bool:
+        """Add a shard file (sorted N-Quads of one document graph, see :mod:`kg.build.parallel`)."""
+        data = Path(shard).read_bytes()
+        if self.format != RdfFormat.N_QUADS:
+            self.put(file_name, data)
+            return True
+        self._tmp.seek(0, os.SEEK_END)
+        offset = self._tmp.tell()
+        self._tmp.write(data)  # already sorted_nquads output: the same bytes put() would write
+        self._blocks[file_name] = (offset, len(data))
+        return True
 
     def finish(self) -> None:
         self.out.parent.mkdir(parents=True, exist_ok=True)

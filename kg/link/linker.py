@@ -50,6 +50,8 @@ _PUNCT = re.compile(r"[“”\"'《》]")
 # a word anywhere in the name that decides the concept when no label is a suffix
 _KEYWORDS = (("满意", "满意度"),)
 _LIST_MARK = re.compile(r"[、,，及和与/]")
+# <group>对<object>满意度: what precedes 对 (not 对象) is whose satisfaction it is
+_SUBJECT = re.compile(r"对(?!象)")
 # what the last characters of a name say about the dimension of its target
 _ENDINGS = (("率", "percent"), ("比", "percent"), ("比例", "percent"), ("人数", "count"), ("数量", "count"),
             ("个数", "count"), ("次数", "count"), ("场次", "count"), ("户数", "count"), ("人次", "count"))
@@ -147,41 +149,51 @@ class Linker:
         ``front`` (what precedes that suffix) holds the modifiers: a label ``<mod><head>`` whose
         modifier occurs there refines the head (资金发放的及时率 → 发放及时率), and inside a family
         (满意度, 人数) the group word of ``front`` picks the sibling (参保职工满意度 → 参保人员满意度)."""
+        if n.endswith("满意率"):  # 满意率 and 满意度 name the same measure: match the 度 form
+            n = n[:-1] + "度"
         k = next((k for k in range(len(n) - 1, 0, -1) if n[len(n) - k:] in self.any), 0)
         if not k:
             return None
         head = n[len(n) - k:]
         front = n[: len(n) - k]
+        # a suffix that already carries its own modifier (服务人数, 服务对象满意度, 参保群众满意度)
+        # says whom it counts; only a bare head (人数, 满意度) takes the group word from front
+        bare = not any(head[j:] in self.any for j in range(1, len(head))) or bool(_SUBJECT.search(front))
         iri, best_len = self.any[head], k
         for mod, narrower in self.refine.get(head, ()):
             near = mod in front if self.scheme.concepts[narrower].dimension != "count" else _mod_near(front, mod)
             if near and len(mod) + k > best_len:
                 iri, best_len = narrower, len(mod) + k
-        iri = self._by_family(front, iri)
+        iri = self._by_family(front, self.any[head], iri, pick=bare)
         return _Hit(iri, round(min(0.89, 0.7 + 0.25 * best_len / len(n)), 3), "head")
 
-    def _by_family(self, front: str, iri: str) -> str:
+    def _by_family(self, front: str, head: str, iri: str | None = None, pick: bool = True) -> str:
         """Move between siblings: the group word in front of the head decides.
 
-        *iri* is the concept the head word names; when it is a family's broader concept
-        (满意度, 人数) or one of its members, the leftmost group word of *front* (character
-        bigrams owned by exactly one member) picks the member: 参保群众满意率 → 参保人员满意度,
-        享受职业培训补贴人员数量 → 受益人数.  A name listing several groups (``、 及 和``) that
-        name different members stays with the broader concept.  A matched member of a count
-        family (职业技能培训人数 → 培训人数) stays: the word before 人数 says what is counted."""
-        root = iri if iri in self.family else self.scheme.concepts[iri].broader
+        *head* is the concept the suffix names, *iri* what the modifiers refined it to (default
+        *head*).  When *head* is a family's broader concept (满意度, 人数) and *pick* is true (the
+        suffix is a bare head word), the leftmost group word of *front* (character bigrams owned by
+        exactly one member) picks the member: 城乡参保群众满意率 → 参保人员满意度, 享受职业培训补贴人员数量 →
+        受益人数; a count member refined by the word right before the head stays (资金发放的人数).
+        A matched member (培训人数, 参保群众满意度) or a suffix with its own modifier (服务人数) stays:
+        group words further left usually belong to a project name.  A name listing several groups
+        (``、 及 和``) that name different members stays with the broader concept."""
+        iri = iri or head
+        root = head if head in self.family else self.scheme.concepts[head].broader
         grams = self.family.get(root or "")
-        if not grams or (iri != root and self.scheme.concepts[iri].dimension == "count"):
-            return iri  # in a count family the matched member names what is counted (培训人数)
+        if not grams:
+            return iri
         found: list[str] = []
         for i in range(len(front) - 1):
             kid = grams.get(front[i:i + 2])
             if kid and kid not in found:
                 found.append(kid)
-        if not found:
-            return iri
         if _LIST_MARK.search(front) and len(set(found) | ({iri} - {root})) > 1:
             return root  # type: ignore[return-value]
+        if not found or not pick or head != root:
+            return iri
+        if iri != root and self.scheme.concepts[iri].dimension == "count":
+            return iri  # the word right before 人数 said what is counted
         return found[0]
 
     def _inside_label(self, n: str) -> str | None:

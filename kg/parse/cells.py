@@ -21,6 +21,10 @@ from kg.parse.vocab import clean_cell
 
 # A free line that looks like a table title never continues the cell above it.
 TITLE = re.compile(r"^\s*(\[bookmark:[^\]]*\])*\s*\d+\s*[.、．]\s*\S.*绩效(目标|自评)表\s*(TC .*)?$")
+#: Separates cells of one row written on one line by :mod:`kg.parse.layouts` (never in read text:
+#: the reader turns control characters into U+FFFD).
+CELL_SEP = "\x1f"
+
 #: Titles are short; longer lines are never tested against TITLE (its ``.*…$`` is quadratic on long lines).
 TITLE_MAX_CHARS = 400
 
@@ -74,7 +78,9 @@ def scan(raw_lines: list[str], first_line: int = 1) -> list[Cell | Free]:
         if not raw.strip() and "\t" not in raw:
             prev_blank = True
             continue
-        if raw.startswith("\t") or (not raw.strip() and "\t" in raw):
+        if raw.startswith("\t") and CELL_SEP in raw:  # a whole row on one line (see kg.parse.layouts)
+            items.extend(Cell(clean_cell(part), number, number) for part in raw[1:].split(CELL_SEP))
+        elif raw.startswith("\t") or (not raw.strip() and "\t" in raw):
             items.append(Cell(clean_cell(raw), number, number))
         elif (
             not prev_blank

@@ -17,8 +17,10 @@ per row, which :mod:`kg.parse.rows` reads:
 
 from __future__ import annotations
 
-from kg.parse.cells import is_title
-from kg.parse.vocab import clean_cell, key
+import re
+
+from kg.parse.cells import CELL_SEP, is_title
+from kg.parse.vocab import INDICATOR_COLUMNS, clean_cell, indicator_column, key, level1_category, level2_category
 
 
 def is_cell_line(raw: str) -> bool:
@@ -71,3 +73,123 @@ def fold_row_tables(raws: list[str]) -> tuple[list[str], dict[int, int]]:
                 fold[k + 1] = i + 1
         i = j
     return out, fold
+
+
+# ------------------------------------------------------------------ rows written on one line
+_PIPE = re.compile(r"\s*[|｜]\s*")
+_GAP = re.compile(r"(?:[ \t]{2,}|\u3000+)")
+_LABELS = {"项目名称", "专项资金名称", "项目编码", "绩效目标", "年度绩效目标", "预算数", "评价年度", "年度预算数", "执行数", "执行率"}
+_HEADER_ORDER = ["一级指标", "二级指标", "三级指标", "绩效目标", "指标值", "指标性质", "度量单位", "实际完成值", "分值", "得分"]
+
+
+def _complete(piece: str) -> str:
+    """A header cell cut short by copying (``绩``, ``一级``) → the first header name it begins."""
+    k = key(piece)
+    if not k or k in INDICATOR_COLUMNS:
+        return piece
+    return next((h for h in _HEADER_ORDER if h.startswith(k)), piece)
+
+
+def _pieces(raw: str) -> list[str] | None:
+    """Cells of a row written on one line: ``a | b | |`` or ``a    b    c``; None for an ordinary line."""
+    text = raw.strip()
+    if text.count("|") + text.count("｜") >= 2 or (text.endswith(("|", "｜")) and text.count("|") + text.count("｜") >= 1):
+        parts = _PIPE.split(text)
+        if parts and parts[0] == "":
+            parts = parts[1:]
+        if parts and parts[-1] == "":
+            parts = parts[:-1]
+        return parts if len(parts) >= 2 else None
+    parts = _GAP.split(text)
+    if len(parts) == 2 and key(parts[0]) in _LABELS:
+        return parts
+    return parts if len(parts) >= 3 else None
+
+
+def _is_tableish(parts: list[str]) -> bool:
+    keys = [key(p) for p in parts]
+    return any(
+        indicator_column(p) or level1_category(p) or level2_category(p) or k in ("项目名称", "绩效目标", "专项资金名称")
+        for p, k in zip(parts, keys)
+    )
+
+
+def split_row_lines(raws: list[str]) -> list[str]:
+    """Rewrite rows written on one line (cells separated by ``|`` or by runs of spaces) as cell lines.
+
+    A run of such lines counts as a table when one of them holds a header cell or
+    a category name.  Header cells cut short are completed; indicator rows short
+    of the header's width (merged 一级/二级 cells lost in copying) are padded on
+    the left, anchored on their category cells.
+
+    >>> out = split_row_lines(["一级 | 二级 | 三级指标 | 指标值 |", "产出指标 | 数量指标 | 培训人数 | ≥50人 |", "质量指标 | 合格率 | ≥95% |"])
+    >>> [o.split(CELL_SEP) for o in out]
+    [['\\t一级指标', '二级指标', '三级指标', '指标值'], ['\\t产出指标', '数量指标', '培训人数', '≥50人'], ['\\t', '质量指标', '合格率', '≥95%']]
+    """
+    out = list(raws)
+    in_table = False
+    width = 0
+    for i, raw in enumerate(raws):
+        if not raw.strip():
+            continue
+        if raw.startswith("\t") or "\t" in raw.strip():
+            in_table = False
+            continue
+        parts = _pieces(raw)
+        if parts is None or not (in_table or _is_tableish(parts)):
+            in_table = False
+            continue
+        in_table = True
+        completed = [_complete(p) for p in parts]
+        if sum(1 for p in completed if indicator_column(p)) >= 2:
+            parts = completed
+            width = len(parts) if indicator_column(parts[0]) == "level1" else 0
+        elif key(parts[0]) and not level1_category(parts[0]) and (
+            label := next((lb for lb in ("绩效目标", "项目名称") if lb.startswith(key(parts[0])) and lb != key(parts[0])), None)
+        ):
+            parts = [label] + parts[1:]  # a label cell cut short (``绩 |``)
+        elif width and len(parts) < width and not level1_category(parts[0]):
+            missing = width - len(parts)
+            pad = 1 if level2_category(parts[0]) or missing == 1 else 2
+            parts = [""] * pad + parts
+        out[i] = "\t" + CELL_SEP.join(p.strip() for p in parts)
+    return out
+
+
+def blank_separated_cells(raws: list[str]) -> list[str]:
+    """Cells one per line with blank lines between them and no tabs (text copied from a web page or PDF).
+
+    A block starts after the table title (or at a lone ``一级指标`` line followed by
+    ``二级指标``) and ends before the next title or at two blank lines in a row;
+    every non-blank line in it becomes a cell line.
+
+    >>> blank_separated_cells(["1.某项目绩效目标表", "", "一级指标", "", "二级指标", "", "产出指标", "", "", "附注"])
+    ['1.某项目绩效目标表', '', '\\t一级指标', '', '\\t二级指标', '', '\\t产出指标', '', '', '附注']
+    """
+    out = list(raws)
+    n = len(raws)
+    nonblank = [i for i in range(n) if raws[i].strip()]
+    pos = {i: k for k, i in enumerate(nonblank)}
+    for i in nonblank:
+        if "\t" in raws[i] or key(raws[i]) != "一级指标":
+            continue
+        k = pos[i]
+        if k + 1 >= len(nonblank) or key(raws[nonblank[k + 1]]) != "二级指标" or "\t" in raws[nonblank[k + 1]]:
+            continue
+        start = i
+        for j in range(i - 1, max(-1, i - 60), -1):
+            if is_title(raws[j]) or "\t" in raws[j]:
+                break
+            start = j
+        end, blanks = start, 0
+        for j in range(start, n):
+            if j > i and is_title(raws[j]) or "\t" in raws[j]:
+                break
+            blanks = blanks + 1 if not raws[j].strip() else 0
+            if blanks >= 2:
+                break
+            end = j
+        for j in range(start, end + 1):
+            if raws[j].strip():
+                out[j] = "\t" + raws[j].strip()
+    return out

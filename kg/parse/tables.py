@@ -78,10 +78,17 @@ def name_from_title(title: str) -> str:
     return TITLE_SUFFIX.sub("", t).strip()
 
 
-def make_indicator(values: dict[str, str], span: Span, inherited_level1: str | None) -> Indicator:
-    """Build an Indicator from column → cell text; a blank 一级 inherits from the row above."""
-    level1 = join_wrapped(values.get("level1", "")) or inherited_level1
-    level2 = join_wrapped(values.get("level2", "")) or None
+def make_indicator(
+    values: dict[str, str], span: Span, inherited_level1: str | None, inherited_level2: str | None = None
+) -> Indicator:
+    """Build an Indicator from column → cell text; a blank 一级 inherits from the row above.
+
+    A blank 二级 inherits only when *inherited_level2* is given (callers pass it
+    for layouts where merged cells are known to be lost, not for Word text).
+    """
+    own_level1 = join_wrapped(values.get("level1", ""))
+    level1 = own_level1 or inherited_level1
+    level2 = join_wrapped(values.get("level2", "")) or (None if own_level1 else inherited_level2)
     return Indicator(
         level1=level1,
         level1_category=level1_category(level1),
