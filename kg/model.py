@@ -147,6 +147,10 @@ class Indicator:
     actual: str | None = None  # 实际完成值, as written
     points: str | None = None  # 得分, as written
     deviation_reason: str | None = None  # 偏差原因分析及改进措施
+    actual_value: Decimal | None = None  # ``actual`` as a number in the target's unit (set by link)
+    # Tables with long-term and annual column groups (二级指标(长期) … 二级指标(年度)): which group
+    # the row was read from, "long-term" or "annual"; None for ordinary tables.
+    horizon: str | None = None
 
 
 @dataclass

@@ -211,21 +211,21 @@ def run_dask(files: list[Path], shard_dir: Path, address: str, window: int = 0) 
         threads = sum(client.nthreads().values()) or 1
         window = window or 8 * threads
         todo = iter(files)
-        running = as_completed()
 
-        def submit(n: int) -> None:
-            for f in todo:
-                running.add(client.submit(make_shard, str(f), str(shard_dir), code, pure=False))
-                n -= 1
-                if n <= 0:
-                    break
+        def submit(n: int) -> list:  # type: ignore[type-arg]
+            return [client.submit(make_shard, str(f), str(shard_dir), code, pure=False)
+                    for f, _ in zip(todo, range(n))]
 
-        submit(window)
+        first = submit(window)
+        if not first:
+            return
+        running = as_completed(first, loop=client.loop)
         for fut in running:
             info = fut.result()
             fut.release()
             yield info
-            submit(1)
+            for more in submit(1):
+                running.add(more)
 
 
 def iter_infos(files: list[Path], shard_dir: Path, jobs: int, scheduler: str | None,

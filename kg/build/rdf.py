@@ -23,6 +23,7 @@ from the link stage are checked once each.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -302,6 +303,11 @@ class _Graph:
         self.decimal(node, P.otherWanYuan, p.other_wan_yuan)
         self.text(node, P.purpose, p.purpose)
         self.text(node, P.goal, p.goal)
+        self.text(node, P.tableKind, p.table_kind)
+        self.integer(node, P.evaluationYear, p.evaluation_year)
+        self.decimal(node, P.executedWanYuan, p.executed_wan_yuan)
+        self.decimal(node, P.executionRate, p.execution_rate)
+        self.decimal(node, P.totalPoints, p.total_points)
         if p.spending_plan is not None:
             plan = node + "/plan"
             self.add(node, P.spendingPlan, plan)
@@ -322,6 +328,8 @@ class _Graph:
             self.add(node, P.wasDerivedFrom, self.span(p.span.line, p.span.end_line))
         for row, ind in enumerate(p.indicators, 1):
             self.indicator(node, row, ind)
+            if ind.actual is not None or ind.points is not None or ind.deviation_reason is not None:
+                self.outcome(f"{node}/ind/{row}", ind, p.evaluation_year)
 
     def indicator(self, project: str, row: int, ind: Indicator) -> None:
         node = f"{project}/ind/{row}"
@@ -344,6 +352,7 @@ class _Graph:
         self.text(node, P.direction, ind.direction)
         self.text(node, P.measureUnit, ind.measure_unit)
         self.text(node, P.score, ind.score)
+        self.text(node, P.horizon, ind.horizon)
         self.target(node, ind.target)
         link = ind.concept
         if link is not None and link.concept:
@@ -373,6 +382,34 @@ class _Graph:
         self.text(node, P.note, t.note)
         self.decimal(node, P.valueYuan, t.value_yuan)
         self.text(node, P.status, t.status)
+
+
+    def outcome(self, indicator: str, ind: Indicator, year: int | None) -> None:
+        """The self-evaluation outcome of an indicator row (实际完成值, 得分, 偏差原因)."""
+        node = indicator + "/outcome"
+        self.add(indicator, P.outcome, node)
+        self.add(node, P.type, C.Outcome)
+        self.add(node, P.outcomeOf, indicator + "/target")
+        self.integer(node, P.evaluationYear, year)
+        self.text(node, P.actualRaw, ind.actual)
+        self.decimal(node, P.actualValue, ind.actual_value)
+        self.decimal(node, P.points, _points(ind.points))
+        self.text(node, P.deviationReason, ind.deviation_reason)
+        if ind.span.line > 0:
+            self.add(node, P.wasDerivedFrom, self.span(ind.span.line, ind.span.end_line))
+
+
+_POINTS = re.compile(r"\s*(\d+(?:\.\d+)?)\s*分?\s*")
+
+
+def _points(text: str | None) -> Decimal | None:
+    """得分 as written → a number (``'15'``, ``'7.5分'``); None when it is not just a number.
+
+    >>> _points("15"), _points(" 7.5分 "), _points("未评"), _points(None)
+    (Decimal('15'), Decimal('7.5'), None, None)
+    """
+    m = _POINTS.fullmatch(text) if text else None
+    return Decimal(m.group(1)) if m else None
 
 
 def document_lines(doc: Document) -> tuple[list[str], list[UnitMention]]:

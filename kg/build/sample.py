@@ -3,8 +3,9 @@
 It has what every part of the build handles: a region path, a unit with a
 code (and a sub-unit), a stated total, two projects (one funded by a 文号, one
 citing another), three indicators (an exact, a close and no concept link),
-a spending plan and targets with a number, a range and a grade; together
-they use every property the build can write.
+a spending plan and targets with a number, a range and a grade; the second
+project is a self-evaluation (actual value, points, deviation reason) and one
+row is marked annual; together they use every property the build can write.
 
 >>> doc = sample_document()
 >>> len(doc.projects), sum(len(p.indicators) for p in doc.projects)
@@ -75,6 +76,7 @@ def sample_document(
                 target=Target(raw="≥500人次", comparator="≥", value=Decimal(500), unit="人次", dimension="count", status="ok"),
                 score="10",
                 span=Span(11, 11),
+                horizon="annual",
                 concept=ConceptLink(concept=_JXC + "trainingCount", label="培训人次", score=1.0, rule="exact"),
             ),
             Indicator(
@@ -121,12 +123,22 @@ def sample_document(
                 name="办事群众满意度",
                 description="办事群众满意度",
                 target=Target(raw="≥95%优", qualitative="优", grade="优", note="按等级评分", status="qualitative"),
+                score="20",
                 span=Span(22, 22),
                 concept=None,
+                actual="93%",
+                points="18",
+                deviation_reason="窗口高峰期等候时间较长",
+                actual_value=Decimal(93),
             )
         ],
         span=Span(18, 22),
         table_no=2,
+        table_kind="self-evaluation",
+        evaluation_year=2021,
+        executed_wan_yuan=Decimal("2.7"),
+        execution_rate=Decimal("90"),
+        total_points=Decimal("88"),
     )
     return Document(
         file=file,

@@ -44,6 +44,7 @@ CLASSES = (
     "Target",
     "FundingDocument",
     "IndicatorCategory",
+    "Outcome",
 )
 
 PROPERTIES = (
@@ -67,6 +68,9 @@ PROPERTIES = (
     # Target
     "rawValue", "comparator", "numericValue", "upperValue", "unit", "dimension", "qualitative",
     "grade", "note", "valueYuan", "status",
+    # self-evaluation (issue 7): Project, Indicator, Outcome
+    "tableKind", "evaluationYear", "executedWanYuan", "executionRate", "totalPoints", "outcome",
+    "horizon", "outcomeOf", "actualRaw", "actualValue", "points", "deviationReason",
     # FundingDocument
     "documentNumber", "rawNumber", "issuerAbbreviation", "documentYear", "serialNumber",
     "fundingLevel",

@@ -21,7 +21,8 @@ True
 
 from __future__ import annotations
 
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -234,6 +235,14 @@ class ExportData:
         return self.concepts[broader][0] if broader in self.concepts else None
 
 
+_PROJECT_PROPS = {
+    JX + "projectName": "label", JX + "projectCode": "code", JX + "projectKind": "kind", JX + "tableNumber": "table",
+    JX + "budgetWanYuan": "budget", JX + "fiscalWanYuan": "fiscal", JX + "otherWanYuan": "other",
+    JX + "budgetUnit": "unit", JX + "inDisclosure": "doc", "http://www.w3.org/ns/prov#wasDerivedFrom": "span",
+}
+_SPAN_IRI = re.compile(r"/L(\d+)-(\d+)$")
+
+
 def _first(obj: Any, attr: str, value: Any) -> None:
     if value is not None and getattr(obj, attr) in (None, ""):
         setattr(obj, attr, value)
@@ -279,33 +288,53 @@ def load(store: ox.Store) -> ExportData:
     for r in run(store, "disclosure_funding"):
         if r["doc"] in d.disclosures:
             d.disclosures[r["doc"]].cites.append(r["fd"])
-    for r in run(store, "projects"):
-        p = d.projects.setdefault(r["project"], Project(r["project"]))
-        _first(p, "label", r["label"] or r["name"])
-        for attr in ("code", "kind", "table", "budget", "fiscal", "other", "unit", "doc", "file", "year",
-                     "region", "issuer", "start", "end"):
-            _first(p, attr, r[attr])
+    for r in run(store, "project_ids"):
+        d.projects[r["s"]] = Project(r["s"])
+    spans: dict[str, str] = {}
+    for r in run(store, "project_props"):
+        p = d.projects.get(r["s"])
+        if p is None:
+            continue
+        attr = _PROJECT_PROPS[r["p"]]
+        if attr == "span":
+            spans.setdefault(p.iri, r["o"])
+        else:
+            _first(p, attr, r["o"])
     for p in d.projects.values():
+        doc = d.disclosures.get(p.doc or "")
+        if doc is not None:
+            p.file, p.year, p.region, p.issuer = doc.file or None, doc.year, doc.region, doc.issuer
+        m = _SPAN_IRI.search(spans.get(p.iri, ""))
+        if m:  # span IRIs follow jxi:doc/{doc}/L{line}-{end_line} (docs/rdf-model.md)
+            p.start, p.end = int(m[1]), int(m[2])
         if not p.label:
             p.label = p.iri.rsplit("/", 2)[-2] + "#" + p.iri.rsplit("/", 1)[-1]
     for r in run(store, "project_funding"):
         p = d.projects.get(r["project"])
         if p is not None:
             (p.funded_by if r["rel"] == JX + "fundedBy" else p.cites).append(r["fd"])
-    for r in run(store, "project_indicators"):
-        if r["project"] in d.projects:
-            d.projects[r["project"]].indicators = r["n"]
-    for r in run(store, "project_concepts"):
-        p = d.projects.get(r["project"])
+    has: dict[str, str] = {}  # indicator → project
+    names: dict[str, str] = {}
+    links: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for r in run(store, "indicator_props"):
+        prop = r["p"]
+        if prop == JX + "hasIndicator":
+            has[r["o"]] = r["s"]
+        elif prop == JX + "indicatorName":
+            names.setdefault(r["s"], r["o"])
+        else:
+            links[r["s"]].append((r["o"], "exact" if prop.endswith("exactMatch") else "close"))
+    for ind, proj in has.items():
+        p = d.projects.get(proj)
         if p is None:
             continue
-        match = "exact" if r["match"].endswith("exactMatch") else "close"
-        rows, old = p.concepts.get(r["concept"], (0, "close"))
-        p.concepts[r["concept"]] = (rows + r["n"], "exact" if "exact" in (old, match) else "close")
-    for r in run(store, "project_unlinked"):
-        p = d.projects.get(r["project"])
-        if p is not None and r["name"]:
-            p.unlinked[r["name"]] = p.unlinked.get(r["name"], 0) + r["n"]
+        p.indicators += 1
+        if links.get(ind):
+            for concept, match in set(links[ind]):
+                rows, old = p.concepts.get(concept, (0, "close"))
+                p.concepts[concept] = (rows + 1, "exact" if "exact" in (old, match) else "close")
+        elif names.get(ind):
+            p.unlinked[names[ind]] = p.unlinked.get(names[ind], 0) + 1
     for r in run(store, "concepts"):
         if r["concept"] not in d.concepts or (d.concepts[r["concept"]][1] is None and r["broader"]):
             d.concepts[r["concept"]] = (r["label"], r["broader"])

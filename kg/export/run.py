@@ -40,7 +40,15 @@ def run_export(store: Path, fmt: str, output: Path, view: str = "funding", where
     results = load_report(Path(report)) if report is not None else None
     if not Path(output).parent.is_dir():
         raise ExportError(f"{output}: folder {Path(output).parent} does not exist")
-    st = open_store(store)
+    if str(store).lower().startswith("virtuoso:/"):  # a Virtuoso server: copy its graphs (docs/scale.md)
+        from kg.build.virtuoso import StoreError, dataset
+
+        try:
+            st = dataset(str(store))
+        except StoreError as exc:
+            raise ExportError(str(exc)) from None
+    else:
+        st = open_store(store)
     data = load(st)
     g = build_view(view, data, w, store=st)
     per_node = None

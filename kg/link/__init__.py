@@ -25,12 +25,13 @@ Public entry: :func:`link_document` fills the normalised fields of a parsed
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
 from kg.link import regions, wenhao
 from kg.link.linker import link
 from kg.link.values import _FIELDS as _TARGET_FIELDS
 from kg.link.values import _cached as target_fields
-from kg.model import ConceptLink, Document, FundingRef, Project, SourceText
+from kg.model import ConceptLink, Document, FundingRef, Indicator, Project, SourceText
 
 
 def link_document(doc: Document, source: SourceText) -> None:
@@ -43,10 +44,41 @@ def link_document(doc: Document, source: SourceText) -> None:
             fields = target_fields(ind.target.raw or "", ind.direction or None, ind.measure_unit or None,
                                    ind.nature or None, ind.level2, ind.name)
             ind.target.__dict__.update(zip(_TARGET_FIELDS, fields))
+            if ind.actual:
+                ind.actual_value = _actual_value(ind)
             c = link(ind.name, ind.description)
             ind.concept = ConceptLink(c.concept, c.label, c.score, c.rule, list(c.broader))
     _funding(doc, source)
     _region(doc)
+
+
+def _actual_value(ind: Indicator) -> Decimal | None:
+    """The 实际完成值 of a self-evaluation row as a number in its target's unit, None when it has none.
+
+    The actual is normalised like the target (same row context); a value whose
+    unit differs from the target's is converted only between money units, else dropped.
+
+    >>> from kg.model import Target
+    >>> def row(target, actual, unit=None):
+    ...     ind = Indicator(None, None, None, None, "x", None, Target(target), measure_unit=unit, actual=actual)
+    ...     ind.target.__dict__.update(zip(_TARGET_FIELDS, target_fields(target, None, unit, None, None, "x")))
+    ...     return _actual_value(ind)
+    >>> row("≥60人", "52人"), row("≥95%", "96"), row("≤1.2万元", "11000元"), row("25", "30", "个")
+    (Decimal('52'), Decimal('96'), Decimal('1.1'), Decimal('30'))
+    >>> row("≥95%", "52人"), row("有效保障", "已保障"), row("≥60人", "")
+    (None, None, None)
+    """
+    t = ind.target
+    fields = dict(zip(_TARGET_FIELDS, target_fields(ind.actual or "", None, ind.measure_unit or None,
+                                                    None, ind.level2, ind.name)))
+    value, unit = fields["value"], fields["unit"]
+    if value is None or fields["status"] not in ("ok", "qualitative") or fields["comparator"] == "range":
+        return None
+    if unit is None or t.unit is None or unit == t.unit:
+        return value
+    if fields["value_yuan"] is not None and t.value_yuan is not None and t.value:
+        return fields["value_yuan"] * t.value / t.value_yuan  # both money: into the target's unit
+    return None
 
 
 def _funding(doc: Document, source: SourceText) -> None:

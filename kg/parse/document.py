@@ -8,7 +8,7 @@ from collections import Counter
 from kg.model import Document, Problem, Skipped, SourceText, Span, StatedTotal
 from kg.parse import cells as cellmod
 from kg.parse import rows as rowmod
-from kg.parse.layouts import blank_separated_cells, fold_row_tables, split_row_lines
+from kg.parse.layouts import blank_separated_cells, fold_row_tables, split_row_lines, split_run_together
 from kg.parse.tables import TableResult, decimal_of, is_project_run, read_run
 from kg.parse.vocab import join_wrapped, key, strip_field_code
 
@@ -65,7 +65,9 @@ def parse(source: SourceText) -> Document:
             raws.append(line.raw[:MAX_LINE_CHARS])
         else:
             raws.append(line.raw)
-    raws, fold = fold_row_tables(blank_separated_cells(split_row_lines(raws)))
+    raws, run_together = split_run_together(split_row_lines(raws))
+    result.skipped.extend(Skipped(n, "", reason) for n, reason in run_together.items())
+    raws, fold = fold_row_tables(blank_separated_cells(raws))
     i = 0
     segment_start = 0
     while i < len(raws):

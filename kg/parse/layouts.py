@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from kg.parse.cells import CELL_SEP, is_title
-from kg.parse.vocab import INDICATOR_COLUMNS, clean_cell, indicator_column, key, level1_category, level2_category
+from kg.parse.vocab import INDICATOR_COLUMNS, LEVEL1, LEVEL2, clean_cell, indicator_column, key, level1_category, level2_category
 
 
 def is_cell_line(raw: str) -> bool:
@@ -193,3 +193,108 @@ def blank_separated_cells(raws: list[str]) -> list[str]:
             if raws[j].strip():
                 out[j] = "\t" + raws[j].strip()
     return out
+
+
+# ------------------------------------------------------------------ cells run together on one line
+#: Why a run-together row is left unread (the reason reported in ``skipped``).
+RUN_TOGETHER = "cells run together, cannot split"
+_RT_LABELS = ("专项资金名称", "项目名称", "项目编码", "年度绩效目标", "绩效目标", "预算数")
+_RT_HEADERS = sorted(INDICATOR_COLUMNS, key=len, reverse=True)
+_RT_COMPARATOR = re.compile(r"[≥≤><=＞＜≧≦]")
+_RT_NUMBER = re.compile(r"\d+(?:\.\d+)?[^\d]{0,6}$")
+_RT_LEVEL1 = sorted(LEVEL1, key=len, reverse=True)
+_RT_LEVEL2 = sorted({k + "指标" for k in LEVEL2} | {v for v in LEVEL2.values()}, key=len, reverse=True)
+_RT_SCORE = re.compile(r"^[(（]\d+(?:\.\d+)?分[)）]")
+
+
+def _run_together_header(k: str) -> list[str] | None:
+    """``一级指标二级指标三级指标指标值`` → its header cells, when the names cover the whole line exactly."""
+    cells: list[str] = []
+    while k:
+        h = next((h for h in _RT_HEADERS if k.startswith(h)), None)
+        if h is None:
+            return None
+        cells.append(h)
+        k = k[len(h) :]
+    return cells if len(cells) >= 3 and cells[0] == "一级指标" and len(set(cells)) == len(cells) else None
+
+
+def _prefix(k: str, names: list[str]) -> tuple[str, str]:
+    """(the category name *k* starts with, with a ``(20分)`` suffix; the rest) — ('', k) when none."""
+    name = next((n for n in names if k.startswith(n)), "")
+    rest = k[len(name) :]
+    if name and (m := _RT_SCORE.match(rest)):
+        name, rest = name + m.group(0), rest[m.end() :]
+    return name, rest
+
+
+def split_run_together_row(k: str, columns: list[str]) -> list[str] | None:
+    """Cells of one indicator row written without separators, or None when the split would be a guess.
+
+    The 一级 and 二级 cells are anchored on known category names; the 三级指标 / 指标值 boundary on the
+    target: before its comparator, else before a final number when the name holds no digit.
+
+    >>> cols = ["level1", "level2", "name", "target"]
+    >>> split_run_together_row("产出指标数量指标培训人数≥500人", cols)
+    ['产出指标', '数量指标', '培训人数', '≥500人']
+    >>> split_run_together_row("质量指标合格率95%", cols), split_run_together_row("12333热线接通量≥5000次", cols)
+    (['', '质量指标', '合格率', '95%'], ['', '', '12333热线接通量', '≥5000次'])
+    >>> split_run_together_row("质量指标12333热线接通率95%", cols), split_run_together_row("效益指标社会效益指标就业环境持续改善", cols)
+    (None, None)
+    """
+    if columns != ["level1", "level2", "name", "target"]:
+        return None  # other columns (分值, 指标性质 …) have no anchor to split on
+    level1, rest = _prefix(k, _RT_LEVEL1)
+    level2, rest = _prefix(rest, _RT_LEVEL2)
+    comparators = list(_RT_COMPARATOR.finditer(rest))
+    if len(comparators) == 1 and comparators[0].start() > 0:
+        at = comparators[0].start()
+    elif not comparators and (m := _RT_NUMBER.search(rest)) and m.start() > 0 and not re.search(r"\d", rest[: m.start()]):
+        at = m.start()
+    else:
+        return None
+    return [level1, level2, rest[:at], rest[at:]]
+
+
+def split_run_together(raws: list[str]) -> tuple[list[str], dict[int, str]]:
+    """Rewrite indicator tables whose cells run together on one line (no tab, ``|`` or space between them).
+
+    A table is recognised by a header line made only of header names (``一级指标二级指标三级指标指标值``);
+    the label lines above it back to the table title (``项目名称某项目``) are split after their label and
+    the lines below it, up to a blank line, a title or a sentence, are split by
+    :func:`split_run_together_row`.  A row that cannot be split without guessing is blanked out of the
+    table and returned with its reason (1-based line → :data:`RUN_TOGETHER`).
+
+    >>> out, skipped = split_run_together(["1.某项目绩效目标表", "项目名称某项目", "一级指标二级指标三级指标指标值",
+    ...                                    "产出指标数量指标培训人数≥50人", "满意度指标满意度很高"])
+    >>> [o.split(CELL_SEP) for o in out[1:4]], skipped
+    ([['\\t项目名称', '某项目'], ['\\t一级指标', '二级指标', '三级指标', '指标值'], ['\\t产出指标', '数量指标', '培训人数', '≥50人']], {5: 'cells run together, cannot split'})
+    """
+    out = list(raws)
+    skipped: dict[int, str] = {}
+    for i, raw in enumerate(raws):
+        if "\t" in raw or "|" in raw or "｜" in raw or not raw.strip():
+            continue
+        cells = _run_together_header(key(raw))
+        if cells is None:
+            continue
+        out[i] = "\t" + CELL_SEP.join(cells)
+        for j in range(i - 1, max(-1, i - 12), -1):  # label lines back to the title
+            if is_title(raws[j]) or "\t" in raws[j] or "|" in raws[j]:
+                break
+            k = key(raws[j])
+            label = next((lb for lb in _RT_LABELS if k.startswith(lb) and len(k) > len(lb)), None)
+            if label is not None:
+                out[j] = "\t" + CELL_SEP.join([label, k[len(label) :]])
+        columns = [indicator_column(c) or "" for c in cells]
+        for j in range(i + 1, len(raws)):
+            r = raws[j]
+            if not r.strip() or "\t" in r or "|" in r or is_title(r) or "。" in r:
+                break
+            row = split_run_together_row(key(r), columns)
+            if row is None:
+                out[j] = ""
+                skipped[j + 1] = RUN_TOGETHER
+            else:
+                out[j] = "\t" + CELL_SEP.join(row)
+    return out, skipped

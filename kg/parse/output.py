@@ -37,6 +37,8 @@ def indicator_record(ind: Indicator, file: str) -> dict[str, Any]:
         "actual": ind.actual,
         "points": ind.points,
         "deviation_reason": ind.deviation_reason,
+        "actual_value": to_jsonable(ind.actual_value),
+        "horizon": ind.horizon,
         "concept": to_jsonable(ind.concept) if ind.concept else None,
         "source": {"file": file, "line": ind.span.line, "end_line": ind.span.end_line},
     }

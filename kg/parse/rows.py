@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.model import Problem, Project, Skipped, Span, StatedTotal, Unit
-from kg.parse.tables import TableResult, decimal_of, make_indicator, unit_of
-from kg.parse.vocab import PROJECT_COLUMNS, indicator_column, join_wrapped, key, level1_category
+from kg.model import Indicator, Problem, Project, Skipped, Span, StatedTotal, Unit
+from kg.parse.tables import TableResult, decimal_of, row_indicators, unit_of
+from kg.parse.vocab import PROJECT_COLUMNS, column_horizon, indicator_column, join_wrapped, key, level1_category
 
 UNIT_FRAGMENT = re.compile(r"^\d{6}\s*-")
 
@@ -26,6 +26,7 @@ UNIT_FRAGMENT = re.compile(r"^\d{6}\s*-")
 class Header:
     project: list[str | None]  # project columns, left of the 一级 column
     indicator: list[str | None]  # indicator columns, from 一级 on
+    horizons: list[str | None] | None = None  # column group of each indicator column (长期/年度), see tables.row_indicators
 
 
 def header_of(raw: str) -> Header | None:
@@ -44,6 +45,7 @@ def header_of(raw: str) -> Header | None:
     return Header(
         project=[PROJECT_COLUMNS.get(c) for c in cells[:at]],
         indicator=[indicator_column(c) for c in cells[at:]],
+        horizons=[column_horizon(c) for c in cells[at:]],
     )
 
 
@@ -55,7 +57,7 @@ def read_rows(lines: list[tuple[int, str]], header: Header, file: str, result: T
     """Read the rows after a header; *lines* are (number, raw) pairs, blank lines removed."""
     current: Project | None = None
     pending_name = False
-    level1: str | None = None
+    last: dict[str | None, Indicator] = {}
 
     def close() -> None:
         if current is not None:
@@ -115,7 +117,7 @@ def read_rows(lines: list[tuple[int, str]], header: Header, file: str, result: T
                 _fill(current, project_values, number, overwrite=False)
                 current.goal = project_values.get("goal")
                 result.projects.append(current)
-                level1 = None
+                last = {}
         if current is None:
             result.skipped.append(Skipped(number, raw, "unrecognised table row"))
             continue
@@ -130,9 +132,8 @@ def read_rows(lines: list[tuple[int, str]], header: Header, file: str, result: T
             result.skipped.append(Skipped(number, raw, "incomplete table row"))
             continue
         if post:
-            values = {col: text for col, text in zip(header.indicator, post) if col}
-            current.indicators.append(make_indicator(values, Span(number, number), level1))
-            level1 = current.indicators[-1].level1
+            horizons = header.horizons or [None] * len(header.indicator)
+            current.indicators.extend(row_indicators(header.indicator, horizons, post, Span(number, number), last))
             extra = [c for c in post[len(header.indicator) :] if c.strip()]
             if extra:
                 result.problems.append(Problem(file, number, f"行尾多出 {len(extra)} 个单元格: {' | '.join(extra)}"))

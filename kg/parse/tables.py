@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from kg.model import Indicator, Problem, Project, Skipped, Span, SpendingPlan, Target, Unit
 from kg.parse.cells import Cell, Run
 from kg.parse.vocab import (
+    column_horizon,
     indicator_column,
     join_wrapped,
     key,
@@ -107,6 +108,42 @@ def make_indicator(
         points=(values.get("points") or "").strip() or None,
         deviation_reason=(values.get("deviation_reason") or "").strip() or None,
     )
+
+
+def row_indicators(
+    header: list[str | None], horizons: list[str | None], texts: list[str], span: Span, last: dict[str | None, Indicator]
+) -> list[Indicator]:
+    """The indicators of one table row: one, or one per column group when the header has both
+    long-term (长期) and annual (年度) groups side by side.
+
+    *horizons* is the group of each header column (None for shared columns such as 一级指标);
+    *last* holds the previous indicator of each group (for a blank 一级 to inherit) and is updated.
+    The annual indicator comes first; a group whose 三级指标 and 指标值 cells are both empty gives none.
+
+    >>> h, g = ["level1", "name", "target", "name", "target"], [None, "long-term", "long-term", "annual", "annual"]
+    >>> last = {}
+    >>> [(i.horizon, i.name, i.target.raw) for i in row_indicators(h, g, ["产出指标", "累计人数", "≥3000人", "年度人数", "≥600人"], Span(1, 1), last)]
+    [('annual', '年度人数', '≥600人'), ('long-term', '累计人数', '≥3000人')]
+    >>> [(i.horizon, i.level1, i.name) for i in row_indicators(h, g, ["", "", "", "合格率", "≥95%"], Span(2, 2), last)]
+    [('annual', '产出指标', '合格率')]
+    """
+    groups = [g for g in ("annual", "long-term") if g in horizons] if {"annual", "long-term"} <= set(horizons) else []
+    if not groups:
+        prev = last.get(None)
+        ind = make_indicator({c: t for c, t in zip(header, texts) if c}, span, prev.level1 if prev else None)
+        last[None] = ind
+        return [ind]
+    out = []
+    for g in groups:
+        values = {c: t for c, hz, t in zip(header, horizons, texts) if c and hz in (None, g)}
+        if not any((values.get(c) or "").strip() for c in ("name", "target")):
+            continue
+        prev = last.get(g)
+        ind = make_indicator(values, span, prev.level1 if prev else None)
+        ind.horizon = g
+        last[g] = ind
+        out.append(ind)
+    return out
 
 
 @dataclass
@@ -290,6 +327,7 @@ class _Reader:
 
     def read_header(self) -> list[str | None]:
         header: list[str | None] = []
+        self.horizons: list[str | None] = []
         while (c := self.peek()) is not None:
             column = indicator_column(c.text)
             if column is None:
@@ -297,11 +335,12 @@ class _Reader:
             self.take()
             self.cover(c)
             header.append(column)
+            self.horizons.append(column_horizon(c.text))
         return header
 
     def read_rows(self, project: Project, header: list[str | None]) -> None:
         width = len(header)
-        level1: str | None = None
+        last: dict[str | None, Indicator] = {}
         while self.i < len(self.cells):
             start = self.peek()
             assert start is not None
@@ -320,12 +359,10 @@ class _Reader:
                 self.i = len(self.cells)
                 return
             row = [self.take() for _ in range(width)]
-            values = {col: cell.text for col, cell in zip(header, row) if col}
-            ind = make_indicator(values, Span(row[0].line, row[-1].end_line), level1)
-            level1 = ind.level1
+            span = Span(row[0].line, row[-1].end_line)
+            project.indicators.extend(row_indicators(header, self.horizons, [c.text for c in row], span, last))
             for c in row:
                 self.cover(c)
-            project.indicators.append(ind)
 
 
 def read_run(run: Run, file: str, result: TableResult) -> None:

@@ -169,5 +169,19 @@ def indicator_column(text: str) -> str | None:
     k = TRUNCATED_HEADERS.get(k, k)
     if k in INDICATOR_COLUMNS:
         return INDICATOR_COLUMNS[k]
-    k = re.sub(r"\((长期|年度|中长期)\)$", "", k)
+    k = _GROUP_SUFFIX.sub("", k)
     return INDICATOR_COLUMNS.get(TRUNCATED_HEADERS.get(k, k))
+
+
+_GROUP_SUFFIX = re.compile(r"\((长期|年度|中长期)\)$")
+_HORIZON = {"长期": "long-term", "中长期": "long-term", "年度": "annual"}
+
+
+def column_horizon(text: str) -> str | None:
+    """Which column group a header cell belongs to: ``long-term`` (长期), ``annual`` (年度) or None.
+
+    >>> column_horizon("二级指标（长期）"), column_horizon("指标值(年度)"), column_horizon("年度指标值")
+    ('long-term', 'annual', None)
+    """
+    m = _GROUP_SUFFIX.search(key(text))
+    return _HORIZON[m.group(1)] if m else None

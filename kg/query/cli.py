@@ -49,6 +49,10 @@ def register(app: typer.Typer) -> None:
         try:
             q = resolve(name, QUERIES_DIR)
             bindings = bind_params(q, _parse_params(param))
+            if store is not None and str(store).lower().startswith("virtuoso:/"):  # a Virtuoso server (docs/scale.md)
+                from kg.build.virtuoso import parse_url
+
+                endpoint = parse_url(str(store)).sparql_endpoint
             if endpoint:
                 result = run_remote(endpoint, q, bindings)
             else:

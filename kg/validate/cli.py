@@ -45,7 +45,15 @@ def validate_command(
     started = time.perf_counter()
     try:
         shapes_graph = load_shapes(shapes)
-        st = open_store(store)
+        if str(store).lower().startswith("virtuoso:/"):  # a Virtuoso server: copy its graphs (docs/scale.md)
+            from kg.build.virtuoso import StoreError, dataset
+
+            try:
+                st = dataset(str(store))
+            except StoreError as exc:
+                raise ValidationError(str(exc)) from None
+        else:
+            st = open_store(store)
         if single:
             results = validate_single(st, shapes, engine=engine)
         else:
