@@ -1,6 +1,6 @@
 """Scale benchmark: serial vs ``--jobs N`` vs Dask builds, bulk load into Virtuoso and the embedded store, queries.
 
-    python bench/bench_scale.py --sizes 10000[,100000] [--variants serial,jobs2,dask2,virtuoso,queries]
+    python bench/bench_scale.py --sizes 10000[,100000] [--variants serial,jobs2,dask2,oxload,virtuoso,queries]
                                 [--workdir /tmp/jxkg-bench] [--seed 0]
 
 For each N (corpora from bench/generate.py, reused between runs):
@@ -9,9 +9,9 @@ For each N (corpora from bench/generate.py, reused between runs):
 - ``jobs2``: ``jxkg build CORPUS --store S --jobs 2`` (fresh store and shards);
 - ``dask2``: a Dask LocalCluster of 2 worker processes (1 thread each) started by ``dask scheduler`` /
   ``dask worker`` subprocesses, then ``jxkg build CORPUS --store S --scheduler tcp://127.0.0.1:PORT``;
-- ``virtuoso``: a private Virtuoso (kg.build.virtuoso.LocalVirtuoso) and ``jxkg build CORPUS --store
-  virtuoso://… --shards SHARDS --jobs 2`` reusing the shards of the ``jobs2`` run, so it times the bulk load;
-  ``oxload`` does the same into a fresh embedded store (bulk load only);
+- ``oxload`` / ``virtuoso``: the shards of the ``jobs2`` run (or ``--shards DIR``) bulk-loaded, as the build
+  does it (kg.build's sinks), into a fresh embedded store and into a private Virtuoso
+  (kg.build.virtuoso.LocalVirtuoso, 2 loader sessions): the load step alone;
 - ``queries``: the whole catalogue on the embedded store and on Virtuoso (median and worst seconds).
 
 Each step runs as a child process; wall time and peak RSS (largest process and process tree, including the
@@ -110,6 +110,9 @@ def BB_free_port() -> int:
     return _free_port()
 
 
+QUERY_TIMEOUT = 300  # seconds per catalogue query; longer counts as failed
+
+
 def queries(store_arg: str, work: Path, label: str) -> dict:
     """Seconds per catalogue query (each a `jxkg query` child process, start-up included)."""
     from kg.query.catalog import load_catalog
@@ -118,14 +121,48 @@ def queries(store_arg: str, work: Path, label: str) -> dict:
     times, failed = {}, []
     for name in load_catalog(QUERIES_DIR):
         t0 = time.perf_counter()
-        p = subprocess.run([*BB.jxkg_cmd(), "query", name, "--store", store_arg, "-f", "csv"], capture_output=True,
-                           cwd=REPO, timeout=3600)
+        try:
+            p = subprocess.run([*BB.jxkg_cmd(), "query", name, "--store", store_arg, "-f", "csv"], capture_output=True,
+                               cwd=REPO, timeout=QUERY_TIMEOUT)
+            ok = p.returncode == 0
+        except subprocess.TimeoutExpired:
+            ok = False
         times[name] = time.perf_counter() - t0
-        if p.returncode != 0:
+        if not ok:
             failed.append(name)
     ok = [t for n, t in times.items() if n not in failed]
     return {"label": label, "times": times, "failed": failed, "median_s": statistics.median(ok) if ok else None,
             "worst_s": max(ok) if ok else None, "worst": max((n for n in times if n not in failed), key=times.get, default=None)}
+
+
+def load_only(shard_dir: Path, target: str, loaders: int = 2) -> int:
+    """Bulk-load every complete shard in *shard_dir* into *target* (a store folder or virtuoso:// URL).
+
+    The load step alone, independent of the code version recorded in the shards (the build command would
+    rebuild shards made by other code).  Run as a child: ``bench_scale.py --load-only SHARDS TARGET``.
+    """
+    from kg.build import _open_sink
+    from kg.build.parallel import ONTOLOGY_SHARD
+
+    sink = _open_sink(target, None, shard_dir, loaders)
+    n = 0
+    for meta_path in sorted(shard_dir.glob("*.json")):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        nq = meta_path.with_suffix(".nq")
+        if nq.name != ONTOLOGY_SHARD and nq.is_file():
+            sink.put_shard(meta["file"], nq, meta["sha256"], meta["quads"], False)
+            n += 1
+    sink.finish()
+    print(f"loaded {n} shards into {target}", file=sys.stderr)
+    return 0
+
+
+def load_step(n: int, shard_dir: Path, target: str, work: Path, variant: str, pids: list[int] = ()) -> dict:  # type: ignore[assignment]
+    cmd = [sys.executable, str(HERE / "bench_scale.py"), "--load-only", str(shard_dir), target]
+    print(f"N={n} {variant}: load {shard_dir} → {target}", file=sys.stderr, flush=True)
+    r = step(cmd, work / f"scale-{n}-{variant}.log", pids)
+    r.update(n=n, variant=variant, docs_per_s=n / r["wall_s"], target=target)
+    return r
 
 
 def markdown(rows: list[dict], qrows: list[dict], info: dict) -> str:
@@ -152,14 +189,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/jxkg-bench"))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=HERE / "out")
+    ap.add_argument("--load-only", nargs=2, metavar=("SHARDS", "TARGET"), help=argparse.SUPPRESS)
+    ap.add_argument("--shards", type=Path, default=None, help="shard folder for the load steps [WORKDIR/shards-N]")
+    ap.add_argument("--embedded", type=Path, default=None, help="embedded store for the query step [WORKDIR/store-N-oxload]")
     args = ap.parse_args(argv)
+    if args.load_only:
+        return load_only(Path(args.load_only[0]), args.load_only[1])
     variants = set(args.variants.split(","))
     args.workdir.mkdir(parents=True, exist_ok=True)
     rows: list[dict] = []
     qrows: list[dict] = []
     for n in [int(s.replace("_", "")) for s in args.sizes.split(",")]:
         corpus, _ = BB.corpus_for(n, args.workdir, args.seed)
-        shards = args.workdir / f"shards-{n}"
+        shards = args.shards or args.workdir / f"shards-{n}"
         if "serial" in variants:
             rows.append(build_step(n, corpus, args.workdir, "serial", []))
         if "jobs2" in variants:
@@ -175,8 +217,10 @@ def main(argv: list[str] | None = None) -> int:
                     p.terminate()
                     p.wait()
         if "oxload" in variants and shards.is_dir():
-            # reuses the jobs2 shards: only hashing the sources and the bulk load into a fresh embedded store
-            rows.append(build_step(n, corpus, args.workdir, "oxload", ["--jobs", "2"], shards=shards))
+            # the jobs2 shards, bulk-loaded into a fresh embedded store (load step only)
+            ox = args.workdir / f"store-{n}-oxload"
+            shutil.rmtree(ox, ignore_errors=True)
+            rows.append(load_step(n, shards, str(ox), args.workdir, "load: embedded"))
         vt = None
         if "virtuoso" in variants and shards.is_dir():
             from kg.build.virtuoso import LocalVirtuoso
@@ -184,11 +228,10 @@ def main(argv: list[str] | None = None) -> int:
             vdir = args.workdir / f"virtuoso-{n}"
             shutil.rmtree(vdir, ignore_errors=True)
             vt = LocalVirtuoso(vdir, dirs_allowed=[shards]).start()
-            rows.append(build_step(n, corpus, args.workdir, "virtuoso load", ["--jobs", "2"], pids=[vt.proc.pid],
-                                   store=vt.url, shards=shards))
+            rows.append(load_step(n, shards, vt.url, args.workdir, "load: Virtuoso", pids=[vt.proc.pid]))
         try:
             if "queries" in variants:
-                ox = args.workdir / f"store-{n}-jobs2"
+                ox = args.embedded or args.workdir / f"store-{n}-oxload"
                 if ox.is_dir():
                     qrows.append({"n": n, **queries(str(ox), args.workdir, "embedded (pyoxigraph)")})
                 if vt is not None:

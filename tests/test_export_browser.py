@@ -33,6 +33,7 @@ def _body(dom: str) -> dict[str, str]:
     return dict(re.findall(r'([\w-]+)="([^"]*)"', m[1]))
 
 
+@pytest.mark.slow
 def test_page_draws_offline(tmp_path):
     site = tmp_path / "site"
     site.mkdir()

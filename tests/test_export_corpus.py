@@ -42,7 +42,7 @@ def export(*args: str) -> tuple[int, str]:
     return res.exit_code, res.output
 
 
-@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("view", [pytest.param(v, marks=pytest.mark.slow) if v == "full" else v for v in VIEWS])
 def test_graphml_gexf_roundtrip(seed_store, seed_data, tmp_path, view):
     g = build_view(view, seed_data, store=open_store(seed_store))
     assert g.number_of_nodes() > 0 and g.number_of_edges() > 0
@@ -103,7 +103,7 @@ console.log(JSON.stringify({ nodes: cy.nodes().length, edges: cy.edges().length,
 """
 
 
-@pytest.mark.parametrize("view", ["funding", "full"])
+@pytest.mark.parametrize("view", ["funding", pytest.param("full", marks=pytest.mark.slow)])
 def test_cyjs_loads_in_cytoscape(seed_store, seed_data, cytoscape_dir, tmp_path, view):
     out = tmp_path / f"{view}.cyjs"
     assert export("--store", str(seed_store), "-f", "cyjs", "--view", view, "-o", str(out))[0] == 0

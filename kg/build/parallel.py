@@ -69,15 +69,21 @@ class ShardInfo:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A hash of the code and vocabularies a shard depends on (kg/**/*.py and ontology/*.ttl).
+    """A hash of the code and vocabularies a shard depends on.
 
-    A shard made by other code is rebuilt, never reused.
+    The stages a shard is made by (``kg/read``, ``kg/parse``, ``kg/link``,
+    ``kg/build``: code and data files, and the shared modules ``kg/*.py``) and ``ontology/*.ttl``
+    (the concepts the linker uses).  A shard made by other code is rebuilt,
+    never reused; editing the query, validate or export stages keeps shards.
     """
     from kg.paths import ONTOLOGY_DIR
 
     h = hashlib.sha256()
     root = Path(__file__).resolve().parent.parent
-    files = sorted(root.rglob("*.py")) + sorted(ONTOLOGY_DIR.glob("*.ttl"))
+    files = sorted(root.glob("*.py"))
+    for stage in ("read", "parse", "link", "build"):
+        files += sorted(f for f in (root / stage).rglob("*") if f.is_file() and "__pycache__" not in f.parts)
+    files += sorted(ONTOLOGY_DIR.glob("*.ttl"))
     for f in files:
         h.update(str(f.relative_to(f.parent.parent)).encode())
         h.update(f.read_bytes())

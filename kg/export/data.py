@@ -36,6 +36,7 @@ JXI = "https://w3id.org/jxkg/id/"
 JXC = "https://w3id.org/jxkg/concept/"
 JXCAT = "https://w3id.org/jxkg/category/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 _INT_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger", "gYear")}
 _NUM_TYPES = {XSD + t for t in ("decimal", "double", "float")}
@@ -109,6 +110,16 @@ def run(store: ox.Store, name: str) -> Iterator[dict[str, Any]]:
     names = [v.value for v in result.variables]
     for sol in result:
         yield {n: py_value(sol[n]) for n in names}
+
+
+def run_props(store: ox.Store, properties: list[str]) -> Iterator[dict[str, Any]]:
+    """Rows {s, p, o} of ``sparql/property_values.rq``, once per property in *properties*."""
+    text = query_text("property_values")
+    for prop in properties:
+        result = store.query(text, use_default_graph_as_union=True,
+                             substitutions={ox.Variable("p"): ox.NamedNode(prop)})
+        for sol in result:
+            yield {"s": py_value(sol["s"]), "p": prop, "o": py_value(sol["o"])}
 
 
 @dataclass
@@ -285,13 +296,18 @@ def load(store: ox.Store) -> ExportData:
         for attr, key in (("file", "file"), ("year", "year"), ("region", "region"), ("issuer", "issuer"),
                           ("issuer_name", "issuerName"), ("lines", "lines"), ("encoding", "encoding")):
             _first(doc, attr, r[key])
+    for doc in d.disclosures.values():  # prefer the name the issuing document itself gives
+        u = d.units.get(doc.issuer or "")
+        if u is not None and doc.issuer_name in u.names:
+            u.names.remove(doc.issuer_name)
+            u.names.insert(0, doc.issuer_name)
     for r in run(store, "disclosure_funding"):
         if r["doc"] in d.disclosures:
             d.disclosures[r["doc"]].cites.append(r["fd"])
     for r in run(store, "project_ids"):
         d.projects[r["s"]] = Project(r["s"])
     spans: dict[str, str] = {}
-    for r in run(store, "project_props"):
+    for r in run_props(store, list(_PROJECT_PROPS)):
         p = d.projects.get(r["s"])
         if p is None:
             continue
@@ -316,7 +332,7 @@ def load(store: ox.Store) -> ExportData:
     has: dict[str, str] = {}  # indicator → project
     names: dict[str, str] = {}
     links: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for r in run(store, "indicator_props"):
+    for r in run_props(store, [JX + "hasIndicator", SKOS + "exactMatch", SKOS + "closeMatch", JX + "indicatorName"]):
         prop = r["p"]
         if prop == JX + "hasIndicator":
             has[r["o"]] = r["s"]
