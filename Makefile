@@ -18,7 +18,7 @@ install: $(BIN)/jxkg
 demo: install
 	$(BIN)/jxkg build examples --store jxkg-store
 	$(BIN)/jxkg stats --store jxkg-store
-	$(BIN)/jxkg query projects_by_funding_document --store jxkg-store --param wenhao=冀财社〔2021〕88号 || true
+	$(BIN)/jxkg query funded-projects --store jxkg-store --param fundingDoc=冀财社〔2021〕88号
 
 test: install
 	$(BIN)/python -m pytest -q
