@@ -50,7 +50,6 @@ KNOWN_DIFFERENCES = {
     "data-quality-ranking": "ratio typed integer on Virtuoso and row set differs in its LIMIT (ties ordered differently)",
     "document-total-check": "Virtuoso 7.2 leaves an aggregate over an OPTIONAL unbound where Oxigraph gives a value",
     "similar-projects": "Virtuoso 7.2 error SR586 'Incomplete RDF box' in a string function",
-    "target-spread": "Virtuoso 7.2 error SQ156 internal optimiser error",
 }
 
 
