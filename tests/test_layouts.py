@@ -22,7 +22,7 @@ EXPECTED = {
                                             1: ("产出指标", "数量指标", "三年累计安置人数", "≥450人"),
                                             8: ("成本指标", "经济成本指标", "人均补贴标准", "≤2000元/月")}),
     "16_self_evaluation.txt": ("就业见习补贴资金", 4, {0: ("产出指标", "数量指标", "参加见习人数", "≥60人")}),
-    "17_run_together.txt": ("创业培训补贴", 6, {1: ("产出指标", "质量指标", "培训合格率", "90%"),
+    "17_run_together.txt": ("创业培训补贴", 8, {1: ("产出指标", "质量指标", "培训合格率", "90%"),
                                           3: ("产出指标", "数量指标", "12333热线咨询量", "≥2000次")}),
 }
 
@@ -94,15 +94,28 @@ def test_ordinary_tables_have_no_horizon(examples_dir):
 
 
 def test_run_together_rows_split_or_kept_as_skipped(examples_dir):
-    """Cells with no separator: split on category names and targets; ambiguous rows stay in skipped."""
+    """Cells with no separator: split on category names, comparators, numbers and known target phrases."""
     doc = parse(read_file(examples_dir / "layouts" / "17_run_together.txt"))
     (p,) = doc.projects
     assert (p.name, p.goal) == ("创业培训补贴", "组织有创业意愿的城乡劳动者参加创业培训")
-    ambiguous = {s.line: s.text for s in doc.skipped if s.reason == "cells run together, cannot split"}
-    # line 11: a name with digits and no comparator; line 13: a qualitative target with no anchor
-    assert ambiguous == {11: "质量指标12345热线回访率95%", 13: "效益指标可持续影响指标创业环境持续改善"}
-    assert not {i.span.line for i in p.indicators} & set(ambiguous)
-    assert [i.level2 for i in p.indicators] == ["数量指标", "质量指标", "时效指标", "数量指标", "社会效益指标", "服务对象满意度指标"]
+    rows = {i.span.line: (i.name, i.target.raw) for i in p.indicators}
+    # line 11: a name with digits, the target anchored on the number after a Han character;
+    # line 13: a qualitative target anchored on a known target phrase
+    assert rows[11] == ("12345热线回访率", "95%")
+    assert rows[13] == ("创业环境", "持续改善")
+    assert not [s for s in doc.skipped if s.reason == "cells run together, cannot split"]
+    assert [i.level2 for i in p.indicators] == [
+        "数量指标", "质量指标", "时效指标", "数量指标", "质量指标", "社会效益指标", "可持续影响指标", "服务对象满意度指标",
+    ]
+
+
+def test_run_together_row_without_an_anchor_is_kept_as_skipped():
+    from kg.read import read_bytes
+
+    text = "1.某项目绩效目标表\n项目名称某项目\n一级指标二级指标三级指标指标值\n产出指标数量指标培训人数≥50人\n效益指标社会效益指标促进区域协调发展\n"
+    doc = parse(read_bytes(text.encode(), "t.txt"))
+    assert [i.name for p in doc.projects for i in p.indicators] == ["培训人数"]
+    assert [(s.line, s.reason) for s in doc.skipped if s.line == 5] == [(5, "cells run together, cannot split")]
 
 
 def test_run_together_header_only_with_anchorable_columns():

@@ -205,6 +205,16 @@ _RT_NUMBER = re.compile(r"\d+(?:\.\d+)?[^\d]{0,6}$")
 _RT_LEVEL1 = sorted(LEVEL1, key=len, reverse=True)
 _RT_LEVEL2 = sorted({k + "指标" for k in LEVEL2} | {v for v in LEVEL2.values()}, key=len, reverse=True)
 _RT_SCORE = re.compile(r"^[(（]\d+(?:\.\d+)?分[)）]")
+# A final number right after a Chinese character starts the target even when the name holds digits
+# (``12345热线回访率95%``): a number cannot continue a word that ends in a Han character.
+_RT_TAIL_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?(?:%|百分比|[\u4e00-\u9fff]{1,3})?$")
+#: Qualitative targets as tables write them; a row ending in one of these has its 指标值 boundary there.
+QUALITATIVE_TARGETS = sorted(
+    {"持续改善", "有效改善", "明显改善", "有效提升", "有效提高", "明显提升", "明显提高", "显著提升", "显著提高",
+     "稳步提升", "稳步提高", "逐步提高", "逐步提升", "有效保障", "有效维护", "有效推动", "有效促进", "有效发挥",
+     "及时支付", "及时发放", "按时完成", "按期完成", "基本达到预期", "达到预期", "长期", "持续", "是", "否"},
+    key=len, reverse=True,
+)
 
 
 def _run_together_header(k: str) -> list[str] | None:
@@ -232,15 +242,20 @@ def split_run_together_row(k: str, columns: list[str]) -> list[str] | None:
     """Cells of one indicator row written without separators, or None when the split would be a guess.
 
     The 一级 and 二级 cells are anchored on known category names; the 三级指标 / 指标值 boundary on the
-    target: before its comparator, else before a final number when the name holds no digit.
+    target: before its comparator, else before a final number (when the name holds no digit, or the
+    number follows a Han character), else before a known qualitative target phrase.
 
     >>> cols = ["level1", "level2", "name", "target"]
     >>> split_run_together_row("产出指标数量指标培训人数≥500人", cols)
     ['产出指标', '数量指标', '培训人数', '≥500人']
     >>> split_run_together_row("质量指标合格率95%", cols), split_run_together_row("12333热线接通量≥5000次", cols)
     (['', '质量指标', '合格率', '95%'], ['', '', '12333热线接通量', '≥5000次'])
-    >>> split_run_together_row("质量指标12333热线接通率95%", cols), split_run_together_row("效益指标社会效益指标就业环境持续改善", cols)
-    (None, None)
+    >>> split_run_together_row("质量指标12333热线接通率95%", cols)
+    ['', '质量指标', '12333热线接通率', '95%']
+    >>> split_run_together_row("效益指标社会效益指标就业环境持续改善", cols)
+    ['效益指标', '社会效益指标', '就业环境', '持续改善']
+    >>> split_run_together_row("效益指标社会效益指标促进区域协调发展", cols) is None  # no anchor: not guessed
+    True
     """
     if columns != ["level1", "level2", "name", "target"]:
         return None  # other columns (分值, 指标性质 …) have no anchor to split on
@@ -251,6 +266,10 @@ def split_run_together_row(k: str, columns: list[str]) -> list[str] | None:
         at = comparators[0].start()
     elif not comparators and (m := _RT_NUMBER.search(rest)) and m.start() > 0 and not re.search(r"\d", rest[: m.start()]):
         at = m.start()
+    elif not comparators and (m := _RT_TAIL_NUMBER.search(rest)) and m.start() > 0:
+        at = m.start()
+    elif not comparators and (q := next((q for q in QUALITATIVE_TARGETS if rest.endswith(q) and len(rest) - len(q) >= 2), None)):
+        at = len(rest) - len(q)
     else:
         return None
     return [level1, level2, rest[:at], rest[at:]]
