@@ -49,7 +49,7 @@ class BuildResult:
 
     files: int = 0  # input files seen (when built from paths)
     documents: int = 0  # documents written
-    quads: int = 0  # quads written (before the store removes duplicates)
+    quads: int = 0  # distinct quads written, summed over documents
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     conflicts: list[NameConflict] = field(default_factory=list)
@@ -153,7 +153,7 @@ def build_documents(
             sink.put(doc.file, data)
             built[doc.file] = doc.path
             result.documents += 1
-            result.quads += len(lines)
+            result.quads += len(set(lines))  # as the parallel path counts: distinct quads
             _index(index, mentions)
             if own_bar:
                 bar.advance(doc.file)
