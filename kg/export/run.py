@@ -15,6 +15,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from kg.build import is_server_url
 from kg.export.data import ExportError, load, open_store
 from kg.export.filters import parse_where, select_projects
 from kg.export.findings import annotate, load_report
@@ -40,7 +41,7 @@ def run_export(store: Path, fmt: str, output: Path, view: str = "funding", where
     results = load_report(Path(report)) if report is not None else None
     if not Path(output).parent.is_dir():
         raise ExportError(f"{output}: folder {Path(output).parent} does not exist")
-    if str(store).lower().startswith("virtuoso:/"):  # a Virtuoso server: copy its graphs (docs/scale.md)
+    if is_server_url(str(store)):  # a Virtuoso server: copy its graphs (docs/scale.md)
         from kg.build.virtuoso import StoreError, dataset
 
         try:
@@ -65,3 +66,4 @@ def run_export(store: Path, fmt: str, output: Path, view: str = "funding", where
                    sources=reader, layout=layout)
         return [Path(output)], g
     return write(g, fmt, Path(output)), g
+

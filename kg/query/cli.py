@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from kg.build import is_server_url
 from kg.paths import DEFAULT_STORE, QUERIES_DIR
 
 
@@ -49,7 +50,7 @@ def register(app: typer.Typer) -> None:
         try:
             q = resolve(name, QUERIES_DIR)
             bindings = bind_params(q, _parse_params(param))
-            if store is not None and str(store).lower().startswith("virtuoso:/"):  # a Virtuoso server (docs/scale.md)
+            if store is not None and is_server_url(str(store)):  # a Virtuoso server (docs/scale.md)
                 from kg.build.virtuoso import parse_url
 
                 endpoint = parse_url(str(store)).sparql_endpoint
@@ -153,3 +154,4 @@ def _print_result(result, fmt: str) -> None:
         for row in result.rows:
             table.add_row(*[plain(t, short=True) for t in row])
         Console().print(table)
+

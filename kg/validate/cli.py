@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from kg.build import is_server_url
 from kg.paths import DEFAULT_STORE
 
 HELP = (
@@ -45,7 +46,7 @@ def validate_command(
     started = time.perf_counter()
     try:
         shapes_graph = load_shapes(shapes)
-        if str(store).lower().startswith("virtuoso:/"):  # a Virtuoso server: copy its graphs (docs/scale.md)
+        if is_server_url(str(store)):  # a Virtuoso server: copy its graphs (docs/scale.md)
             from kg.build.virtuoso import StoreError, dataset
 
             try:
@@ -84,3 +85,4 @@ def validate_command(
 def register(app: typer.Typer) -> None:
     """Add ``jxkg validate`` to *app*."""
     app.command("validate", help=HELP)(validate_command)
+
