@@ -224,6 +224,24 @@ def build(
     return result
 
 
+def server_copy(store: object, error: type[Exception]):  # type: ignore[no-untyped-def]
+    """For a ``virtuoso://`` *store*: an in-memory copy of the server's graphs (None for a store folder).
+
+    Commands that read whole graphs (validate, export) use it; a server error becomes *error*.
+
+    >>> server_copy("jxkg-store", ValueError) is None
+    True
+    """
+    if not is_server_url(str(store)):
+        return None
+    from kg.build.virtuoso import StoreError, dataset
+
+    try:
+        return dataset(str(store))
+    except StoreError as exc:
+        raise error(str(exc)) from None
+
+
 def is_server_url(store: str) -> bool:
     """Whether *store* names a SPARQL server (``virtuoso://…``) rather than a store directory.
 

@@ -49,7 +49,12 @@ class ExportError(Exception):
 
 
 def open_store(path: str | Path) -> ox.Store:
-    """Open a store directory read-only, or load an RDF file into an in-memory store."""
+    """Open a store directory read-only, load an RDF file into an in-memory store, or copy a
+    ``virtuoso://`` server's graphs (docs/scale.md)."""
+    from kg.build import server_copy
+
+    if (copy := server_copy(path, ExportError)) is not None:
+        return copy
     p = Path(path)
     if p.is_dir():
         try:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.build import is_server_url
 from kg.export.data import ExportError, load, open_store
 from kg.export.filters import parse_where, select_projects
 from kg.export.findings import annotate, load_report
@@ -41,15 +40,7 @@ def run_export(store: Path, fmt: str, output: Path, view: str = "funding", where
     results = load_report(Path(report)) if report is not None else None
     if not Path(output).parent.is_dir():
         raise ExportError(f"{output}: folder {Path(output).parent} does not exist")
-    if is_server_url(str(store)):  # a Virtuoso server: copy its graphs (docs/scale.md)
-        from kg.build.virtuoso import StoreError, dataset
-
-        try:
-            st = dataset(str(store))
-        except StoreError as exc:
-            raise ExportError(str(exc)) from None
-    else:
-        st = open_store(store)
+    st = open_store(store)
     data = load(st)
     g = build_view(view, data, w, store=st)
     per_node = None

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import typer
 
-from kg.build import is_server_url
 from kg.paths import DEFAULT_STORE
 
 HELP = (
@@ -46,15 +45,7 @@ def validate_command(
     started = time.perf_counter()
     try:
         shapes_graph = load_shapes(shapes)
-        if is_server_url(str(store)):  # a Virtuoso server: copy its graphs (docs/scale.md)
-            from kg.build.virtuoso import StoreError, dataset
-
-            try:
-                st = dataset(str(store))
-            except StoreError as exc:
-                raise ValidationError(str(exc)) from None
-        else:
-            st = open_store(store)
+        st = open_store(store)
         if single:
             results = validate_single(st, shapes, engine=engine)
         else:

@@ -249,7 +249,12 @@ def _runner(engine: str, shapes: Graph) -> Callable[[Graph], list[RawResult]]:
 
 
 def open_store(path: str | os.PathLike[str]) -> Store:
-    """Open a built store read-only; a clear :class:`ValidationError` when there is none."""
+    """Open a built store read-only (or copy a ``virtuoso://`` server's graphs, docs/scale.md);
+    a clear :class:`ValidationError` when there is none."""
+    from kg.build import server_copy
+
+    if (copy := server_copy(path, ValidationError)) is not None:
+        return copy
     p = Path(path)
     if not p.is_dir():
         raise ValidationError(f"{p}: no store here (run `jxkg build` first or give --store)")
