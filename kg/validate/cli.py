@@ -24,9 +24,14 @@ def validate_command(
     sources: list[Path] = typer.Option(
         [], "--sources", help="Folder (or file) holding the source files, to show each finding's line. Repeatable."
     ),
-    jobs: int = typer.Option(0, "--jobs", help="Worker processes (0: one per core)."),
-    engine: str = typer.Option("pyshacl", "--engine", help="pyshacl (reference) | turbo (pyshacl-turbo, if installed)"),
-    single: bool = typer.Option(False, "--single", help="One engine run over the whole graph (reference; slow)."),
+    jobs: int = typer.Option(0, "--jobs", help="Worker processes of pyshacl/turbo (0: one per core)."),
+    engine: str = typer.Option(
+        "sparql",
+        "--engine",
+        help="sparql (default: the shapes compiled to SPARQL and run on the store; checked against pySHACL) | "
+        "pyshacl (the reference) | turbo (pyshacl-turbo, if installed)",
+    ),
+    single: bool = typer.Option(False, "--single", help="pyshacl/turbo: one engine run over the whole graph (reference; slow)."),
 ) -> None:
     """Validate the graph with the SHACL shapes and write a report."""
     from kg.validate.engine import ENGINES, ValidationError, open_store, results_graph, validate_single, validate_store

@@ -1,6 +1,8 @@
-"""Run the shapes: per document graph in parallel, spanning shapes once, or all in one run.
+"""Run the shapes: compiled to SPARQL on the store, per document graph in parallel, or all in one run.
 
-:func:`validate_store` is what ``jxkg validate`` uses: document graphs are
+:func:`validate_store` is what ``jxkg validate`` uses.  With ``engine="sparql"``
+(the default of ``jxkg validate``) the shapes are compiled to SPARQL and run on
+the store itself (:mod:`kg.validate.sparql`).  With the pySHACL engines, document graphs are
 grouped into shards (each shard: its documents' triples plus the default
 graph's ontology, categories and concepts), the per-document shapes run on
 each shard in a process pool, and the shapes marked as spanning documents run
@@ -35,7 +37,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg.paths import ONTOLOGY_DIR
-from kg.validate.shapes import JX, SH, SHARED_CLASSES, load_shapes, scoped
+from kg.validate.shapes import JX, SH, SHARED_CLASSES, ShapesError, load_shapes, scoped
 
 __all__ = [
     "RawResult",
@@ -47,8 +49,9 @@ __all__ = [
     "report_results",
 ]
 
-#: Validation engines: pySHACL (the reference) and pyshacl-turbo (a Rust engine, when installed).
-ENGINES = ("pyshacl", "turbo")
+#: Validation engines: the shapes compiled to SPARQL (kg.validate.sparql), pySHACL (the reference) and
+#: pyshacl-turbo (a Rust engine, when installed).
+ENGINES = ("sparql", "pyshacl", "turbo")
 
 #: Documents are grouped into shards of about this many triples (fewer, larger pySHACL runs).
 SHARD_TRIPLES = 20_000
@@ -349,7 +352,17 @@ def validate_store(
     shard_triples: int = SHARD_TRIPLES,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[RawResult]:
-    """Validate *store* shard by shard (*jobs* processes; 1 = in this process)."""
+    """Validate *store*: with ``engine="sparql"`` by SPARQL queries on the store (*jobs* unused), else shard
+    by shard with pySHACL or turbo (*jobs* processes; 1 = in this process)."""
+    if engine == "sparql":
+        from kg.validate.sparql import validate_sparql
+
+        try:
+            return validate_sparql(store, shapes_dir, progress=progress)
+        except (ValidationError, ShapesError):
+            raise
+        except Exception as exc:  # an engine crash is a failed validation, not a finding
+            raise ValidationError(f"validation failed: {type(exc).__name__}: {exc}") from exc
     shapes = load_shapes(shapes_dir)
     per_doc = scoped(shapes, spanning=False)
     spanning = scoped(shapes, spanning=True)
@@ -392,6 +405,9 @@ def validate_store(
 
 def validate_single(store: Store, shapes_dir: str | Path | None = None, *, engine: str = "pyshacl") -> list[RawResult]:
     """Reference run: every shape, one engine call, over the union of all graphs."""
+    if engine == "sparql":
+        raise ValidationError("--single is the one-run reference of pyshacl or turbo; the sparql engine always "
+                              "validates every document in one pass")
     shapes = load_shapes(shapes_dir)
     run = _runner(engine, shapes)
     return sorted(set(run(_graph(_union_nt(store)))))
