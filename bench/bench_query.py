@@ -1,15 +1,17 @@
 """Run the whole query catalogue on a built store and on the same quads in an rdflib Dataset.
 
     .venv/bin/python bench/bench_query.py --store DIR [--rdflib] [--repeat 3] [--timeout 300] [--rdflib-timeout 300]
-        [--queries NAME,NAME]
+        [--queries NAME,NAME] [--params default|auto]
     .venv/bin/python bench/bench_query.py --size 1000 [--workdir /tmp/jxkg-bench] [--rdflib]
 
 With ``--size N`` the corpus is generated (bench/generate.py, seed 0) and built (`jxkg build`) under
---workdir unless it is already there.  Every query runs with its default parameters: on pyoxigraph
-through ``substitutions`` (median of --repeat runs), on rdflib through the VALUES-injected text that
-``--endpoint`` sends, in a forked child so that a query over the time limit can be stopped.  Results
-are compared as multisets of rows (numbers by value, GROUP_CONCAT lists as sets).  A Markdown and a
-JSON report go to bench/out/.
+--workdir unless it is already there.  Every query runs with its default parameters, or with
+``--params auto`` with values looked up in the store itself (bench/params/NAME.rq, see the README
+there; a parameter without a lookup, or whose lookup finds nothing, keeps its default).  It runs on
+pyoxigraph through ``substitutions`` (median of --repeat runs), on rdflib through the VALUES-injected
+text that ``--endpoint`` sends, each in a forked child so that a query over the time limit can be
+stopped.  Results are compared as multisets of rows (numbers by value, GROUP_CONCAT lists as sets).
+A Markdown and a JSON report go to bench/out/.
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ sys.path.insert(0, str(REPO))
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store  # noqa: E402
 
-from kg.query.catalog import load_catalog  # noqa: E402
+from kg.query.catalog import QueryDef, load_catalog  # noqa: E402
 from kg.query.engine import bind_params, inject_values, run_local  # noqa: E402
 
+PARAMS_DIR = REPO / "bench" / "params"
 NUMERIC = ("#decimal", "#integer", "#double", "#float", "#int", "#long")
 SEP = " | "
 
@@ -88,6 +91,33 @@ def ensure_store(size: int, workdir: Path) -> Path:
     if not store.is_dir():
         subprocess.run([str(REPO / ".venv" / "bin" / "jxkg"), "build", str(corpus), "--store", str(store)])
     return store
+
+
+def auto_params(store: Store, catalogue: dict[str, QueryDef]) -> dict[str, dict[str, tuple[str, str]]]:
+    """For every query, ``{param: (value text, source)}`` with values looked up in *store*.
+
+    The lookup for a parameter NAME is ``bench/params/NAME.rq`` (first column of its first row, run
+    once per NAME); source says ``lookup bench/params/NAME.rq``, ``default (no lookup)`` or
+    ``default (lookup found nothing)``.
+    """
+    found: dict[str, str | None] = {}
+    out: dict[str, dict[str, tuple[str, str]]] = {}
+    for name, q in catalogue.items():
+        chosen = {}
+        for p in q.params:
+            path = PARAMS_DIR / f"{p.name}.rq"
+            if not path.is_file():
+                chosen[p.name] = (p.default, "default (no lookup)")
+                continue
+            if p.name not in found:
+                row = next(iter(store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)), None)
+                found[p.name] = row[0].value if row is not None and row[0] is not None else None
+            if found[p.name] is None:
+                chosen[p.name] = (p.default, "default (lookup found nothing)")
+            else:
+                chosen[p.name] = (found[p.name], f"lookup bench/params/{p.name}.rq")
+        out[name] = chosen
+    return out
 
 
 _DATASET = None  # the rdflib Dataset, inherited by forked children
@@ -165,6 +195,8 @@ def main() -> None:
     ap.add_argument("--rdflib-timeout", type=float, default=300.0)
     ap.add_argument("--timeout", type=float, default=300.0, help="per-query limit on pyoxigraph (s)")
     ap.add_argument("--queries", help="comma-separated catalogue names (default: all)")
+    ap.add_argument("--params", choices=("default", "auto"), default="default",
+                    help="parameter values: the catalogue defaults, or looked up in the store (bench/params/)")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     args = ap.parse_args()
     if args.store is None and args.size is None:
@@ -184,11 +216,19 @@ def main() -> None:
         if unknown:
             ap.error(f"unknown queries: {', '.join(unknown)}")
         catalogue = {n: catalogue[n] for n in wanted}
+    if args.params == "auto":
+        chosen = auto_params(store, catalogue)
+    else:
+        chosen = {name: {p.name: (p.default, "default") for p in q.params} for name, q in catalogue.items()}
+    for name, ps in chosen.items():
+        for pname, (value, source) in ps.items():
+            print(f"  param    {name:28s} {pname} = {value}  ({source})", flush=True)
     results = []
     for name, q in catalogue.items():
-        bindings = bind_params(q, {})
+        bindings = bind_params(q, {k: v for k, (v, _) in chosen[name].items()})
         status, times, rows = run_oxigraph(store, q, bindings, args.repeat, args.timeout)
-        res = {"query": name, "oxigraph_status": status, "oxigraph_s": statistics.median(times) if times else None,
+        res = {"query": name, "params": {k: {"value": v, "source": src} for k, (v, src) in chosen[name].items()},
+               "oxigraph_status": status, "oxigraph_s": statistics.median(times) if times else None,
                "oxigraph_runs_s": times, "rows": len(rows) if rows is not None else None,
                "_rows": rows, "_text": inject_values(q.text, bindings)}
         results.append(res)
@@ -233,7 +273,7 @@ def main() -> None:
     worst = max(results, key=lambda r: r["oxigraph_s"] if r["oxigraph_s"] is not None else float("inf"))
     ratios = [r["ratio"] for r in results if r.get("ratio")]
     summary = {
-        "store": str(store_path), "documents": docs, "quads": triples, "repeat": args.repeat,
+        "store": str(store_path), "documents": docs, "quads": triples, "repeat": args.repeat, "params": args.params,
         "timeout_s": args.timeout, "rdflib_timeout_s": args.rdflib_timeout if args.rdflib else None,
         "median_oxigraph_s": med, "worst_query": worst["query"], "worst_oxigraph_s": worst["oxigraph_s"],
         "oxigraph_timeouts": sum(r["oxigraph_status"] != "ok" for r in results), "rdflib_load_s": load_s,
@@ -242,6 +282,7 @@ def main() -> None:
         "identical": sum(r.get("equal") is True for r in results) if args.rdflib else None,
         "different": [r["query"] for r in results if r.get("equal") is False] if args.rdflib else None,
         "all_equal": all(r.get("equal") for r in results) if args.rdflib else None,
+        "empty_answers": [r["query"] for r in results if r["rows"] == 0],
         "machine": f"{platform.processor() or platform.machine()}, {mp.cpu_count()} cores, "
                    f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at the end",
         "queries": results,
@@ -249,7 +290,12 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     (args.out / f"query-{docs}-{stamp}.json").write_text(json.dumps(summary, indent=1, default=str), encoding="utf-8")
-    lines = [f"Query catalogue on {docs} documents ({triples:,} quads), {datetime.now():%Y-%m-%d %H:%M}", "",
+    lines = [f"Query catalogue on {docs} documents ({triples:,} quads), {datetime.now():%Y-%m-%d %H:%M}, "
+             f"parameters: {args.params}", ""]
+    for name, ps in chosen.items():
+        for pname, (value, source) in ps.items():
+            lines.append(f"- {name}: {pname} = `{value}` ({source})")
+    lines += ["",
              "| query | rows | pyoxigraph ms | rdflib ms | rdflib ÷ pyoxigraph | same result |", "|---|---:|---:|---:|---:|---|"]
     for r in results:
         if r.get("rdflib_s"):
@@ -264,6 +310,8 @@ def main() -> None:
         lines.append(f"| {r['query']} | {rows} | {ox} | {rd} | {ratio} | {r.get('equal', '—')} |")
     lines += ["", f"Median pyoxigraph time: {1000 * med:.1f} ms; slowest: {worst['query']} "
               f"({'%.1f ms' % (1000 * worst['oxigraph_s']) if worst['oxigraph_s'] is not None else 'timeout'})."]
+    if summary["empty_answers"]:
+        lines.append(f"Queries with an empty answer: {', '.join(summary['empty_answers'])}.")
     if ratios:
         lines.append(f"Median speed-up over rdflib: {statistics.median(ratios):.1f}× over {len(ratios)} queries, "
                      f"{summary['ratio_lower_bounds']} of them lower bounds (rdflib over {args.rdflib_timeout:g} s); "
