@@ -36,6 +36,7 @@ it (custom aggregate :data:`RDFLIB_SUM`, :class:`RdflibSum`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pyoxigraph import Literal as OxLiteral
@@ -171,18 +172,18 @@ class _Rewriter:
         raise UnsupportedShape(f"sh:select: unexpected {tok or 'end'!r} where a term belongs")
 
     def path(self) -> Path:
-        parts = [self.path_seq()]
-        while self.t.peek()[1] == "|":
-            self.t.take()
-            parts.append(self.path_seq())
-        return parts[0] if len(parts) == 1 else Path("alt", parts=tuple(parts))
+        return self._path_list("|", self.path_seq, "alt")
 
     def path_seq(self) -> Path:
-        parts = [self.path_elt()]
-        while self.t.peek()[1] == "/":
+        return self._path_list("/", self.path_elt, "seq")
+
+    def _path_list(self, sep: str, item: Callable[[], Path], kind: str) -> Path:
+        """``item (sep item)*``: one element stays itself, several become a *kind* path."""
+        parts = [item()]
+        while self.t.peek()[1] == sep:
             self.t.take()
-            parts.append(self.path_elt())
-        return parts[0] if len(parts) == 1 else Path("seq", parts=tuple(parts))
+            parts.append(item())
+        return parts[0] if len(parts) == 1 else Path(kind, parts=tuple(parts))
 
     def path_elt(self) -> Path:
         if self.t.peek()[1] == "^":
