@@ -24,9 +24,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# IRIREF from the SPARQL grammar: '<' ([^<>"{}|^`\]-[#x00-#x20])* '>'
-_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_VARNAME = re.compile(r"[0-9A-Za-z_\u00b7\u00c0-\uffff]*")
+#: One SPARQL token per alternative, tried in order; whitespace is skipped.  The shapes
+#: compiler (kg/validate/sparql_select.py) reads queries with the same tokens.
+_TOKEN = re.compile(
+    r"""
+ (?P<ws>\s+)
+|(?P<comment>\#[^\n]*)
+|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+|(?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+|(?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+|(?P<bnode>_:[A-Za-z0-9_\u00C0-\uFFFF](?:[A-Za-z0-9_.\-\u00B7\u00C0-\uFFFF]*[A-Za-z0-9_\-\u00B7\u00C0-\uFFFF])?)
+|(?P<pname>(?:[A-Za-z\u00C0-\uFFFF](?:[A-Za-z0-9_.\-\u00B7\u00C0-\uFFFF]*[A-Za-z0-9_\-\u00B7\u00C0-\uFFFF])?)?:
+   (?:[A-Za-z0-9_:\u00C0-\uFFFF](?:[A-Za-z0-9_.:\-\u00B7\u00C0-\uFFFF]*[A-Za-z0-9_:\-\u00B7\u00C0-\uFFFF])?)?)
+|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+|(?P<num>(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)
+|(?P<word>[A-Za-z_][A-Za-z0-9_]*)
+|(?P<punct>\^\^|&&|\|\||!=|<=|>=|[{}()\[\].,;|/^*+?!=<>\-])
+""",
+    re.X,
+)
 
 #: keywords that make a request more than a read of the local store
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
@@ -35,7 +51,7 @@ FORBIDDEN = ("SERVICE",) + UPDATE_KEYWORDS
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # word | punct | string | iri | comment | var | pname | other
+    kind: str  # word | punct | string | iri | comment | var | pname | bnode | lang | num | other
     text: str
     start: int
 
@@ -43,82 +59,27 @@ class Token:
 def tokens(query: str) -> list[Token]:
     """Split *query* into tokens; strings, IRIs and comments come out whole.
 
+    A character that starts no token (a stray quote of an unterminated string, say)
+    becomes an ``other`` token of its own and reading goes on after it, so keywords
+    after it are still seen.
+
     >>> [t.kind for t in tokens('SELECT ?x { <a> ex:p "}" } # c')]
     ['word', 'var', 'punct', 'iri', 'pname', 'string', 'punct', 'comment']
+    >>> [t.text for t in tokens('FILTER(?v >= 1.5e2 && LANG(?l) = "zh"@zh) %')]
+    ['FILTER', '(', '?v', '>=', '1.5e2', '&&', 'LANG', '(', '?l', ')', '=', '"zh"', '@zh', ')', '%']
     """
     out: list[Token] = []
-    i, n = 0, len(query)
-    while i < n:
-        c = query[i]
-        if c.isspace():
-            i += 1
+    pos, n = 0, len(query)
+    while pos < n:
+        m = _TOKEN.match(query, pos)
+        if m is None:
+            out.append(Token("other", query[pos], pos))
+            pos += 1
             continue
-        if c == "#":
-            j = query.find("\n", i)
-            j = n if j < 0 else j
-            out.append(Token("comment", query[i:j], i))
-            i = j
-            continue
-        if c in "\"'":
-            j = _string_end(query, i)
-            out.append(Token("string", query[i:j], i))
-            i = j
-            continue
-        if c == "<":
-            m = _IRI.match(query, i)
-            if m:
-                out.append(Token("iri", m.group(0), i))
-                i = m.end()
-                continue
-            out.append(Token("punct", c, i))
-            i += 1
-            continue
-        if c in "?$":
-            m = _VARNAME.match(query, i + 1)
-            out.append(Token("var", query[i : m.end()], i))
-            i = max(m.end(), i + 1)
-            continue
-        if c.isalpha() or c == "_" or c == ":" or ord(c) > 127:
-            j = i
-            while j < n and not query[j].isspace() and query[j] not in "{}()[];,<>\"'=!|&+*/^#" and not (
-                query[j] == "." and (j + 1 >= n or query[j + 1].isspace() or query[j + 1] in "{}")
-            ):
-                j += 1
-            text = query[i:j]
-            kind = "pname" if ":" in text else "word"
-            out.append(Token(kind, text, i))
-            i = max(j, i + 1)
-            continue
-        out.append(Token("punct" if c in "{}()[];,.=!|&+*/^" else "other", c, i))
-        i += 1
+        if m.lastgroup != "ws":
+            out.append(Token(m.lastgroup or "other", m.group(), pos))
+        pos = m.end()
     return out
-
-
-def _string_end(query: str, i: int) -> int:
-    """Index just after the string literal that starts at *i* (long or short form)."""
-    q = query[i]
-    if query.startswith(q * 3, i):
-        end = query.find(q * 3, i + 3)
-        while end > 0 and _escaped(query, end):
-            end = query.find(q * 3, end + 1)
-        return len(query) if end < 0 else end + 3
-    j = i + 1
-    while j < len(query):
-        if query[j] == "\\":
-            j += 2
-            continue
-        if query[j] == q or query[j] == "\n":
-            return j + 1
-        j += 1
-    return len(query)
-
-
-def _escaped(text: str, pos: int) -> bool:
-    k, back = pos - 1, 0
-    while k >= 0 and text[k] == "\\":
-        back += 1
-        k -= 1
-    return back % 2 == 1
 
 
 def forbidden_keywords(query: str) -> list[str]:

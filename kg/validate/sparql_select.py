@@ -47,6 +47,7 @@ from rdflib.plugins.sparql.datatypes import type_promotion
 from rdflib.plugins.sparql.operators import numeric
 from rdflib.plugins.sparql.sparql import SPARQLError
 
+from kg.query.lexer import tokens
 from kg.validate.sparql_scope import Scope
 from kg.validate.sparql_shapes import Path, UnsupportedShape
 
@@ -56,22 +57,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: Custom aggregate (pyoxigraph ``custom_aggregate_functions``): SUM as rdflib writes it.
 RDFLIB_SUM = NamedNode("urn:jxkg:validate:rdflib-sum")
 
-_TOKEN = re.compile(
-    r"""
- (?P<ws>\s+|\#[^\n]*)
-|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-|(?P<str>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-|(?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-|(?P<bnode>_:[A-Za-z0-9_\u00C0-\uFFFF](?:[A-Za-z0-9_.\-\u00B7\u00C0-\uFFFF]*[A-Za-z0-9_\-\u00B7\u00C0-\uFFFF])?)
-|(?P<pname>(?:[A-Za-z\u00C0-\uFFFF](?:[A-Za-z0-9_.\-\u00B7\u00C0-\uFFFF]*[A-Za-z0-9_\-\u00B7\u00C0-\uFFFF])?)?:
-   (?:[A-Za-z0-9_:\u00C0-\uFFFF](?:[A-Za-z0-9_.:\-\u00B7\u00C0-\uFFFF]*[A-Za-z0-9_:\-\u00B7\u00C0-\uFFFF])?)?)
-|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-|(?P<num>(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)
-|(?P<word>[A-Za-z_][A-Za-z0-9_]*)
-|(?P<punct>\^\^|&&|\|\||!=|<=|>=|[{}()\[\].,;|/^*+?!=<>\-])
-""",
-    re.X,
-)
 _AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
 _FORBIDDEN = {"MINUS": "MINUS", "VALUES": "VALUES", "SERVICE": "SERVICE", "GRAPH": "GRAPH", "FROM": "FROM",
               "LIMIT": "LIMIT", "OFFSET": "OFFSET", "BASE": "BASE"}  # fmt: skip
@@ -92,15 +77,11 @@ class Rewritten:
 class _Tokens:
     def __init__(self, text: str) -> None:
         self.toks: list[tuple[str, str]] = []
-        pos = 0
-        while pos < len(text):
-            m = _TOKEN.match(text, pos)
-            if not m:
-                raise UnsupportedShape(f"sh:select: cannot read the query at {text[pos:pos + 30]!r}")
-            pos = m.end()
-            kind = m.lastgroup or ""
-            if kind != "ws":
-                self.toks.append((kind, m.group()))
+        for t in tokens(text):
+            if t.kind == "other":
+                raise UnsupportedShape(f"sh:select: cannot read the query at {text[t.start:t.start + 30]!r}")
+            if t.kind != "comment":
+                self.toks.append((t.kind, t.text))
         self.i = 0
 
     def peek(self, k: int = 0) -> tuple[str, str]:
@@ -160,7 +141,7 @@ class _Rewriter:
             return tok
         if tok in ("+", "-") and self.t.peek()[0] == "num":
             return tok + self.t.take()[1]
-        if kind == "str":
+        if kind == "string":
             out = tok
             if self.t.peek()[0] == "lang":
                 out += self.t.take()[1]
@@ -233,7 +214,7 @@ class _Rewriter:
 
     def starts_term(self) -> bool:
         kind, tok = self.t.peek()
-        return kind in ("var", "iri", "pname", "bnode", "str", "num") or tok in ("[", "(") or (
+        return kind in ("var", "iri", "pname", "bnode", "string", "num") or tok in ("[", "(") or (
             kind == "word" and tok.lower() in ("true", "false")
         )
 
@@ -367,7 +348,7 @@ class _Rewriter:
                 out.append(f"<{self.iri_of(kind, tok)}>")
             elif kind == "var":
                 out.append("?" + tok[1:])
-            elif kind == "str" and self.t.peek()[1] == "^^":
+            elif kind == "string" and self.t.peek()[1] == "^^":
                 self.t.take()
                 k2, t2 = self.t.take()
                 out.append(f"{tok}^^<{self.iri_of(k2, t2)}>")
