@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_query.py --store DIR [--rdflib] [--repeat 3] [--timeout 300] [--rdflib-timeout 300]
         [--queries NAME,NAME] [--params default|auto]
-    .venv/bin/python bench/bench_query.py --size 1000 [--workdir /tmp/jxkg-bench] [--rdflib]
+    .venv/bin/python bench/bench_query.py --size 1000 [--workdir /tmp/jxkg-bench] [--rdflib] [--memory]
 
 With ``--size N`` the corpus is generated (bench/generate.py, seed 0) and built (`jxkg build`) under
 --workdir unless it is already there.  Every query runs with its default parameters, or with
@@ -10,7 +10,8 @@ With ``--size N`` the corpus is generated (bench/generate.py, seed 0) and built 
 there; a parameter without a lookup, or whose lookup finds nothing, keeps its default).  It runs on
 pyoxigraph through ``substitutions`` (median of --repeat runs), on rdflib through the VALUES-injected
 text that ``--endpoint`` sends, each in a forked child so that a query over the time limit can be
-stopped.  Results are compared as multisets of rows (numbers by value, GROUP_CONCAT lists as sets).
+stopped.  With ``--memory`` every query also runs on an in-memory copy of the store (what
+``jxkg serve --in-memory`` serves), timed the same way, and its rows are compared too.  Results are compared as multisets of rows (numbers by value, GROUP_CONCAT lists as sets).
 A Markdown and a JSON report go to bench/out/.
 """
 
@@ -32,10 +33,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+import resource  # noqa: E402
+
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store  # noqa: E402
 
 from kg.query.catalog import QueryDef, load_catalog  # noqa: E402
-from kg.query.engine import bind_params, inject_values, run_local  # noqa: E402
+from kg.query.engine import bind_params, copy_to_memory, inject_values, run_local  # noqa: E402
 
 PARAMS_DIR = REPO / "bench" / "params"
 NUMERIC = ("#decimal", "#integer", "#double", "#float", "#int", "#long")
@@ -125,11 +128,15 @@ _DATASET = None  # the rdflib Dataset, inherited by forked children
 
 def _rdflib_child(text: str, conn) -> None:
     try:
+        # timed: the query and reading every row (as pyoxigraph's side reads every row into a list);
+        # turning the rows into comparable tuples is left out of the time on both sides
         t0 = time.perf_counter()
         res = _DATASET.query(text)
+        raw = list(res)
+        secs = time.perf_counter() - t0
         names = [str(v) for v in res.vars]
-        rows = [tuple(norm_rdflib(d.get(n)) for n in names) for d in (row.asdict() for row in res)]
-        conn.send(("ok", time.perf_counter() - t0, rows))
+        rows = [tuple(norm_rdflib(d.get(n)) for n in names) for d in (row.asdict() for row in raw)]
+        conn.send(("ok", secs, rows))
     except Exception as e:  # report any engine failure as a result, not a crash
         conn.send(("error", 0.0, f"{type(e).__name__}: {e}"))
     finally:
@@ -197,6 +204,8 @@ def main() -> None:
     ap.add_argument("--queries", help="comma-separated catalogue names (default: all)")
     ap.add_argument("--params", choices=("default", "auto"), default="default",
                     help="parameter values: the catalogue defaults, or looked up in the store (bench/params/)")
+    ap.add_argument("--memory", action="store_true",
+                    help="also time every query on an in-memory copy of the store (jxkg serve --in-memory)")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     args = ap.parse_args()
     if args.store is None and args.size is None:
@@ -235,6 +244,27 @@ def main() -> None:
         shown = f"{1000 * res['oxigraph_s']:9.1f} ms" if times else f"{status} (> {args.timeout:g} s)"
         print(f"  oxigraph {name:28s} {shown}  {res['rows']} rows", flush=True)
 
+    # The in-memory copy is made after the on-disk runs, so that it cannot slow them down.
+    mem_load_s = mem_rss = None
+    if args.memory:
+        rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        t0 = time.perf_counter()
+        memory = copy_to_memory(store)
+        mem_load_s = time.perf_counter() - t0
+        mem_rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) * 1024
+        print(f"in-memory copy: {len(memory)} quads in {mem_load_s:.1f} s, peak RSS +{mem_rss / 2**20:.0f} MiB", flush=True)
+        for res in results:
+            q = catalogue[res["query"]]
+            bindings = bind_params(q, {k: v["value"] for k, v in res["params"].items()})
+            mstatus, mtimes, mrows = run_oxigraph(memory, q, bindings, args.repeat, args.timeout)
+            res["memory_status"] = mstatus
+            res["memory_s"] = statistics.median(mtimes) if mtimes else None
+            res["memory_runs_s"] = mtimes
+            res["memory_equal"] = res["_rows"] is not None and mrows is not None and rows_key(res["_rows"]) == rows_key(mrows)
+            shown = f"{1000 * res['memory_s']:9.1f} ms" if mtimes else f"{mstatus} (> {args.timeout:g} s)"
+            print(f"  memory   {res['query']:28s} {shown}  same rows as on disk: {res['memory_equal']}", flush=True)
+        del memory
+
     load_s = None
     if args.rdflib:
         from rdflib import Dataset
@@ -250,7 +280,7 @@ def main() -> None:
             status, secs, payload = run_rdflib(res["_text"], args.rdflib_timeout)
             res["rdflib_status"] = status
             res["rdflib_s"] = secs if status == "ok" else None
-            res["equal"] = res["ratio"] = None
+            res["equal"] = res["ratio"] = res["ratio_memory"] = None
             res["ratio_lower_bound"] = False
             ox = res["oxigraph_s"]
             if status == "ok":
@@ -258,10 +288,14 @@ def main() -> None:
                     res["equal"] = rows_key(payload) == rows_key(res["_rows"])
                 if ox:
                     res["ratio"] = secs / ox
+                if res.get("memory_s"):
+                    res["ratio_memory"] = secs / res["memory_s"]
             else:
                 res["rdflib_error"] = payload if status == "error" else f"over {args.rdflib_timeout:g} s"
                 if status == "timeout" and ox:
                     res["ratio"], res["ratio_lower_bound"] = args.rdflib_timeout / ox, True
+                    if res.get("memory_s"):
+                        res["ratio_memory"] = args.rdflib_timeout / res["memory_s"]
             ratio = f"{'≥' if res['ratio_lower_bound'] else ''}{res['ratio']:.1f}" if res["ratio"] else "—"
             print(f"  rdflib   {res['query']:28s} {status:8s} {1000 * secs:9.1f} ms  ratio "
                   f"{ratio}  equal {res['equal']}", flush=True)
@@ -272,12 +306,18 @@ def main() -> None:
     med = statistics.median(ox_times)
     worst = max(results, key=lambda r: r["oxigraph_s"] if r["oxigraph_s"] is not None else float("inf"))
     ratios = [r["ratio"] for r in results if r.get("ratio")]
+    mem_ratios = [r["ratio_memory"] for r in results if r.get("ratio_memory")]
+    mem_times = [r["memory_s"] if r["memory_s"] is not None else float("inf") for r in results] if args.memory else []
     summary = {
         "store": str(store_path), "documents": docs, "quads": triples, "repeat": args.repeat, "params": args.params,
         "timeout_s": args.timeout, "rdflib_timeout_s": args.rdflib_timeout if args.rdflib else None,
         "median_oxigraph_s": med, "worst_query": worst["query"], "worst_oxigraph_s": worst["oxigraph_s"],
         "oxigraph_timeouts": sum(r["oxigraph_status"] != "ok" for r in results), "rdflib_load_s": load_s,
         "median_ratio": statistics.median(ratios) if ratios else None,
+        "memory": args.memory, "memory_load_s": mem_load_s, "memory_rss_bytes": mem_rss,
+        "median_memory_s": statistics.median(mem_times) if mem_times else None,
+        "median_ratio_memory": statistics.median(mem_ratios) if mem_ratios else None,
+        "memory_identical": sum(r.get("memory_equal") is True for r in results) if args.memory else None,
         "ratio_lower_bounds": sum(bool(r.get("ratio_lower_bound")) for r in results),
         "identical": sum(r.get("equal") is True for r in results) if args.rdflib else None,
         "different": [r["query"] for r in results if r.get("equal") is False] if args.rdflib else None,
@@ -295,8 +335,10 @@ def main() -> None:
     for name, ps in chosen.items():
         for pname, (value, source) in ps.items():
             lines.append(f"- {name}: {pname} = `{value}` ({source})")
+    mem_head = (" pyoxigraph in memory ms | rdflib ÷ in memory | in memory = on disk |", "---:|---:|---|") if args.memory else ("", "")
     lines += ["",
-             "| query | rows | pyoxigraph ms | rdflib ms | rdflib ÷ pyoxigraph | same result |", "|---|---:|---:|---:|---:|---|"]
+             f"| query | rows | pyoxigraph ms | rdflib ms | rdflib ÷ pyoxigraph | same result |{mem_head[0]}",
+             f"|---|---:|---:|---:|---:|---|{mem_head[1]}"]
     for r in results:
         if r.get("rdflib_s"):
             rd = f"{1000 * r['rdflib_s']:.1f}"
@@ -307,7 +349,12 @@ def main() -> None:
         ratio = f"{'≥ ' if r.get('ratio_lower_bound') else ''}{r['ratio']:.1f}×" if r.get("ratio") else "—"
         ox = f"{1000 * r['oxigraph_s']:.1f}" if r["oxigraph_s"] is not None else f"{r['oxigraph_status']} (> {args.timeout:g} s)"
         rows = r["rows"] if r["rows"] is not None else "—"
-        lines.append(f"| {r['query']} | {rows} | {ox} | {rd} | {ratio} | {r.get('equal', '—')} |")
+        mem = ""
+        if args.memory:
+            mo = f"{1000 * r['memory_s']:.1f}" if r.get("memory_s") is not None else r.get("memory_status", "—")
+            mr = f"{r['ratio_memory']:.1f}×" if r.get("ratio_memory") else "—"
+            mem = f" {mo} | {mr} | {r.get('memory_equal')} |"
+        lines.append(f"| {r['query']} | {rows} | {ox} | {rd} | {ratio} | {r.get('equal', '—')} |{mem}")
     lines += ["", f"Median pyoxigraph time: {1000 * med:.1f} ms; slowest: {worst['query']} "
               f"({'%.1f ms' % (1000 * worst['oxigraph_s']) if worst['oxigraph_s'] is not None else 'timeout'})."]
     if summary["empty_answers"]:
@@ -317,6 +364,12 @@ def main() -> None:
                      f"{summary['ratio_lower_bounds']} of them lower bounds (rdflib over {args.rdflib_timeout:g} s); "
                      f"rdflib load {load_s:.1f} s; identical results: {summary['identical']} of {len(results)}"
                      f"{' (different: ' + ', '.join(summary['different']) + ')' if summary['different'] else ''}.")
+    if args.memory:
+        lines.append(f"In memory (jxkg serve --in-memory): copy {mem_load_s:.1f} s, peak RSS +{mem_rss / 2**20:.0f} MiB; "
+                     f"median time {1000 * summary['median_memory_s']:.1f} ms; rows equal to the on-disk store's: "
+                     f"{summary['memory_identical']} of {len(results)}"
+                     + (f"; median speed-up over rdflib {summary['median_ratio_memory']:.1f}× over {len(mem_ratios)} queries."
+                        if mem_ratios else "."))
     (args.out / f"query-{docs}-{stamp}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 

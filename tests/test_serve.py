@@ -31,8 +31,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@pytest.fixture(scope="module", params=[[], ["--in-memory"]], ids=["on-disk", "in-memory"])
+def server(request, tmp_path_factory):
+    """The server on the store as built, and on its copy in RAM (--in-memory): every test runs on both."""
     path = tmp_path_factory.mktemp("serve") / "store"
     st = Store(str(path))
     st.load(path=str(FIXTURE), format=RdfFormat.TRIG)
@@ -40,7 +41,7 @@ def server(tmp_path_factory):
     del st
     port = _free_port()
     proc = subprocess.Popen(
-        JXKG + ["serve", "--store", str(path), "--port", str(port), "--max-rows", "5", "--timeout", "2"],
+        JXKG + ["serve", "--store", str(path), "--port", str(port), "--max-rows", "5", "--timeout", "2", *request.param],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
