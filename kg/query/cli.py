@@ -119,6 +119,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"jxkg serve: copying {path} into memory …", err=True)
             try:
                 st = copy_to_memory(st)
+            except QueryError as e:
+                _fail(f"{path}: {e}; serve without --in-memory")
             except MemoryError:
                 _fail(f"{path}: 内存不足，无法复制图数据库 (not enough memory for --in-memory); serve without it")
             typer.echo(f"jxkg serve: {len(st):,} quads in memory after {time.perf_counter() - t0:.1f} s", err=True)

@@ -95,8 +95,28 @@ def open_store(path: str | Path, read_only: bool = True) -> Store:
         raise QueryError(f"{p}: 无法打开图数据库 (cannot open store): {e}") from None
 
 
-def copy_to_memory(store: Store) -> Store:
+#: RAM an in-memory copy takes per quad, measured: 413 bytes at 2.5 million quads, 354 at 25 million
+BYTES_PER_QUAD = 420
+
+
+def available_memory() -> int | None:
+    """Bytes of RAM the kernel reports as available (``MemAvailable``), or None where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def copy_to_memory(store: Store, available: int | None = None) -> Store:
     """An in-memory pyoxigraph store holding every quad of *store*.
+
+    Refuses (:class:`QueryError`) when the copy would not fit: about
+    :data:`BYTES_PER_QUAD` per quad against *available* bytes (default: what the
+    kernel reports), so a store too large for RAM gets a message, not the OOM killer.
 
     Queries on the copy read terms from RAM instead of RocksDB, which speeds up
     lookup-bound queries and slows down some scans and aggregates (docs/query.md has
@@ -109,7 +129,23 @@ def copy_to_memory(store: Store) -> Store:
     >>> mem = copy_to_memory(disk)
     >>> len(mem), list(mem.named_graphs())
     (1, [<NamedNode value=http://e/g>])
+    >>> len(copy_to_memory(disk, available=2**20)), len(copy_to_memory(Store(), available=0))
+    (1, 0)
+    >>> disk.extend(Quad(NamedNode(f"http://e/{i}"), NamedNode("http://e/p"), NamedNode("http://e/b"),
+    ...                  NamedNode("http://e/g")) for i in range(5000))
+    >>> try:
+    ...     copy_to_memory(disk, available=2**20)
+    ... except QueryError as e:
+    ...     print(e)
+    内存不足 (not enough memory): a copy of 5,001 quads needs about 2.0 MiB, 1.0 MiB available
     """
+    if available is None:
+        available = available_memory()
+    quads = len(store)  # a count, not free: about 9 s at 25 million quads on disk
+    need = quads * BYTES_PER_QUAD
+    if available is not None and need > available:
+        raise QueryError(f"内存不足 (not enough memory): a copy of {quads:,} quads needs about "
+                         f"{need / 2**20:,.1f} MiB, {available / 2**20:,.1f} MiB available")
     mem = Store()
     mem.bulk_extend(store.quads_for_pattern(None, None, None, None))
     return mem
