@@ -11,7 +11,8 @@ there; a parameter without a lookup, or whose lookup finds nothing, keeps its de
 pyoxigraph through ``substitutions`` (median of --repeat runs), on rdflib through the VALUES-injected
 text that ``--endpoint`` sends, each in a forked child so that a query over the time limit can be
 stopped.  With ``--memory`` every query also runs on an in-memory copy of the store (what
-``jxkg serve --in-memory`` serves), timed the same way, and its rows are compared too.  Results are compared as multisets of rows (numbers by value, GROUP_CONCAT lists as sets).
+``jxkg serve --in-memory`` serves), timed the same way, and its rows are compared too.  Results are
+compared as multisets of rows (numbers by value, GROUP_CONCAT lists as sets).
 A Markdown and a JSON report go to bench/out/.
 """
 
@@ -22,6 +23,7 @@ import json
 import multiprocessing as mp
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,12 +35,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import resource  # noqa: E402
-
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store  # noqa: E402
 
 from kg.query.catalog import QueryDef, load_catalog  # noqa: E402
-from kg.query.engine import bind_params, copy_to_memory, inject_values, run_local  # noqa: E402
+from kg.query.engine import bind_params, copy_to_memory, inject_values, memory_shortfall, run_local  # noqa: E402
 
 PARAMS_DIR = REPO / "bench" / "params"
 NUMERIC = ("#decimal", "#integer", "#double", "#float", "#int", "#long")
@@ -217,6 +217,8 @@ def main() -> None:
         "SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/jxkg/ontology#Disclosure> }",
         use_default_graph_as_union=True)))["n"].value)
     print(f"store {store_path}: {docs} documents, {triples} quads", flush=True)
+    if args.memory and (short := memory_shortfall(triples)):
+        ap.error(f"--memory: {short}")  # before the on-disk runs, not after them
 
     catalogue = load_catalog()
     if args.queries:
