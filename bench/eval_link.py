@@ -4,11 +4,15 @@
     python bench/eval_link.py --errors   # also list the tune split's mistakes (never the held ones)
     python bench/eval_link.py --json     # machine-readable figures
     python bench/eval_link.py --split tune --errors   # tune only: the held split is not even computed
+    python bench/eval_link.py --corpus ../shared/corpus   # also "in context" (default: that folder if present)
 
 Linker (tests/data/link_labels.tsv, name → concept):
   coverage  = names that got any concept / names that have a gold concept
   precision = correct links / all links made (a link on a "-" row counts as wrong)
   recall    = correct links / names that have a gold concept
+Linker in context (every distinct row of the seed corpus: name, 指标描述, 二级指标, target, 计量单位, linked
+as `jxkg build` links it): the gold concept of a row is its label in tests/data/link_row_labels.tsv, else
+its name's label; a row belongs to its name's split.  Same three figures, counted over row contexts.
 Normaliser (tests/data/value_labels.tsv, raw target → fields): accuracy = rows whose status,
 comparator, value, unit and dimension all equal the label.
 """
@@ -16,8 +20,10 @@ comparator, value, unit and dimension all equal the label.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,8 +45,97 @@ def read_tsv(path: Path) -> list[list[str]]:
     return rows
 
 
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@dataclass
+class RowContext:
+    """One distinct row context of the corpus and what jxkg build links it to."""
+
+    name: str
+    description: str
+    rows: list[str]  # "<file prefix>:<line>" of every row with this context, first first
+    got: str | None  # concept id (after jxc:), None = unlinked
+    rule: str
+    score: float
+
+
+def corpus_contexts(corpus: Path) -> list[RowContext]:
+    """Every distinct (name, 指标描述, 二级指标, target, 计量单位) of *corpus*, linked as jxkg build links it."""
+    from kg.link import link_document
+    from kg.parse import parse
+    from kg.read import read_file
+
+    seen: dict[tuple, RowContext] = {}
+    for f in sorted(corpus.glob("*.txt")):
+        src = read_file(f)
+        doc = parse(src)
+        link_document(doc, src)
+        for p in doc.projects:
+            for ind in p.indicators:
+                key = (ind.name, ind.description or "", ind.level2 or "", ind.target.raw or "", ind.measure_unit or "")
+                row = f"{f.name[:3]}:{ind.span.line}"
+                if key in seen:
+                    seen[key].rows.append(row)
+                    continue
+                c = ind.concept
+                seen[key] = RowContext(ind.name, ind.description or "", [row],
+                                       c.concept[len(JXC):] if c and c.concept else None,
+                                       c.rule if c else "unlinked", c.score if c else 0.0)
+    return list(seen.values())
+
+
+def row_labels() -> dict[str, tuple[str, str]]:
+    """link_row_labels.tsv: first row key → (name, concept)."""
+    return {r[0].split(",")[0]: (r[1], r[2]) for r in read_tsv(DATA / "link_row_labels.tsv")}
+
+
+def eval_in_context(split: str, contexts: list[RowContext]) -> dict:
+    """Figures for the corpus row contexts whose name is in *split* (the name's split in link_labels.tsv).
+
+    Gold is the row's label in link_row_labels.tsv, else its name's label; a context whose name has
+    neither is left out (counted in ``unlabelled``)."""
+    names = {r[0]: (r[1], r[2]) for r in read_tsv(DATA / "link_labels.tsv")}
+    overrides = row_labels()
+    gold_n = linked = correct = linked_gold = rows = unlabelled = 0
+    errors = []
+    for ctx in contexts:
+        over = overrides.get(ctx.rows[0])
+        if over is not None and over[0] != ctx.name:
+            raise SystemExit(f"link_row_labels.tsv: row {ctx.rows[0]} is labelled for {over[0]!r}, "
+                             f"but the corpus row there is {ctx.name!r}")
+        name_split = names[ctx.name][1] if ctx.name in names else \
+            ("held" if int(hashlib.md5(ctx.name.encode()).hexdigest(), 16) % 3 == 0 else "tune")
+        if name_split != split:
+            continue
+        if over is None and ctx.name not in names:
+            unlabelled += 1
+            continue
+        gold = over[1] if over is not None else names[ctx.name][0]
+        rows += 1
+        if gold != "-":
+            gold_n += 1
+            linked_gold += ctx.got is not None
+        if ctx.got is not None:
+            linked += 1
+            correct += ctx.got == gold
+        if (ctx.got or "-") != gold:
+            errors.append((ctx.name, ctx.description[:24], gold, ctx.got or "-", ctx.rule, ctx.score))
+    return {
+        "rows": rows,
+        "with_concept": gold_n,
+        "linked": linked,
+        "correct": correct,
+        "precision": round(correct / linked, 4) if linked else 0.0,
+        "recall": round(correct / gold_n, 4) if gold_n else 0.0,
+        "coverage": round(linked_gold / gold_n, 4) if gold_n else 0.0,
+        "unlabelled": unlabelled,
+        "errors": errors,
+    }
+
+
 def eval_links(split: str | None = None, source: str | None = None) -> dict:
-    """Figures for the rows of *split* (and *source*) of link_labels.tsv."""
+    """Figures for the rows of *split* (and *source*) of link_labels.tsv, each name linked alone."""
     rows = [r for r in read_tsv(DATA / "link_labels.tsv")
             if (split is None or r[2] == split) and (source is None or (len(r) > 3 and r[3] == source))]
     gold_n = linked = correct = linked_gold = 0
@@ -49,6 +144,7 @@ def eval_links(split: str | None = None, source: str | None = None) -> dict:
         name, gold = row[0], row[1]
         res = link(name)
         got = res.concept[len(JXC):] if res.concept else None
+        rule, score = res.rule, res.score
         if gold != "-":
             gold_n += 1
             linked_gold += got is not None
@@ -57,7 +153,7 @@ def eval_links(split: str | None = None, source: str | None = None) -> dict:
             if got == gold:
                 correct += 1
         if (got or "-") != gold:
-            errors.append((name, gold, got or "-", res.rule, res.score))
+            errors.append((name, gold, got or "-", rule, score))
     return {
         "rows": len(rows),
         "with_concept": gold_n,
@@ -99,29 +195,43 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", action="store_true", help="list the tune split's mistakes")
     ap.add_argument("--json", action="store_true", help="print figures as JSON")
     ap.add_argument("--split", choices=("tune", "held"), help="evaluate this split only")
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
+                    help="seed corpus for the in-context figures (default ../shared/corpus; skipped when absent)")
     args = ap.parse_args(argv)
-    out: dict = {"link": {}, "values": {}}
+    out: dict = {"link": {}, "link_in_context": {}, "values": {}}
+    contexts = corpus_contexts(args.corpus) if args.corpus.is_dir() else None
     for split in (args.split,) if args.split else ("tune", "held"):
         out["link"][split] = eval_links(split)
         for source in ("corpus", "invented", "generated"):
             out["link"][f"{split}/{source}"] = eval_links(split, source)
+        if contexts is not None:
+            out["link_in_context"][split] = eval_in_context(split, contexts)
         out["values"][split] = eval_values(split)
     if args.json:
         print(json.dumps({k: {s: {f: v for f, v in d.items() if f != "errors"} for s, d in part.items()}
                           for k, part in out.items()}, ensure_ascii=False, indent=2))
         return 0
-    print("linker (tests/data/link_labels.tsv)")
-    print(f"  {'split':<16}{'rows':>6}{'gold':>6}{'linked':>8}{'precision':>11}{'recall':>8}{'coverage':>10}")
-    for key, d in out["link"].items():
-        print(f"  {key:<16}{d['rows']:>6}{d['with_concept']:>6}{d['linked']:>8}"
-              f"{d['precision']:>11.1%}{d['recall']:>8.1%}{d['coverage']:>10.1%}")
+    for part, title in (("link", "linker, name alone (tests/data/link_labels.tsv)"),
+                        ("link_in_context", f"linker, in context (corpus names in their rows of {args.corpus})")):
+        if not out[part]:
+            print(f"{title}: skipped, no corpus at {args.corpus}")
+            continue
+        print(title)
+        print(f"  {'split':<16}{'rows':>6}{'gold':>6}{'linked':>8}{'precision':>11}{'recall':>8}{'coverage':>10}")
+        for key, d in out[part].items():
+            print(f"  {key:<16}{d['rows']:>6}{d['with_concept']:>6}{d['linked']:>8}"
+                  f"{d['precision']:>11.1%}{d['recall']:>8.1%}{d['coverage']:>10.1%}")
     print("normaliser (tests/data/value_labels.tsv)")
     for key, d in out["values"].items():
         print(f"  {key:<16}{d['rows']:>6} rows, {d['correct']} right, accuracy {d['accuracy']:.1%}")
     if args.errors and "tune" in out["link"]:
-        print("tune-split linker mistakes (name, gold, got, rule, score):")
+        print("tune-split linker mistakes, name alone (name, gold, got, rule, score):")
         for e in out["link"]["tune"]["errors"]:
             print("  ", *e)
+        if out["link_in_context"]:
+            print("tune-split linker mistakes, in context (name, description, gold, got, rule, score):")
+            for e in out["link_in_context"]["tune"]["errors"]:
+                print("  ", *e)
         print("tune-split normaliser mistakes (raw, want, got):")
         for e in out["values"]["tune"]["errors"]:
             print("  ", *e)

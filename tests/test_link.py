@@ -34,15 +34,46 @@ def test_labelled_set_size_and_splits() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="acceptance target not met yet: on the held-back split (202 names since every corpus name is labelled) "
-    "precision is 93.9% against 95% and coverage 87.1% against 90% (issue 3 stays open); "
-    "strict, so the suite fails the day the target is reached and this marker must go",
+    reason="acceptance target not met yet: on the held-back split (202 names) the name alone gives precision "
+    "95.1% (target 95%) but coverage 87.1% against 90% (issue 3 stays open); strict, so the suite fails the "
+    "day the target is reached and this marker must go",
 )
 def test_held_back_precision_and_coverage() -> None:
-    """Acceptance: precision ≥ 95 % and coverage ≥ 90 % on the held-back split (real linker)."""
+    """Acceptance: precision ≥ 95 % and coverage ≥ 90 % on the held-back split (real linker, name alone)."""
     res = eval_link.eval_links("held")
     assert res["coverage"] >= 0.90, res["coverage"]
     assert res["precision"] >= 0.95, res["precision"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="acceptance target not met yet: in context (199 held-back corpus row contexts, linked as jxkg build "
+    "links them) coverage is 91.8% but precision 90.0% against 95%; strict, so the suite fails once both "
+    "bounds hold",
+)
+def test_held_back_in_context(corpus_dir: Path) -> None:
+    """The same bounds on the held-back corpus rows, each linked with its description and target."""
+    res = eval_link.eval_in_context("held", eval_link.corpus_contexts(corpus_dir))
+    assert res["coverage"] >= 0.90, res["coverage"]
+    assert res["precision"] >= 0.95, res["precision"]
+
+
+def test_row_labels_name_real_corpus_rows(corpus_dir: Path) -> None:
+    """Every row label points at rows of the corpus that carry its name, and at a concept of the scheme."""
+    contexts = eval_link.corpus_contexts(corpus_dir)
+    by_row = {row: ctx for ctx in contexts for row in ctx.rows}
+    labels = eval_link.read_tsv(eval_link.DATA / "link_row_labels.tsv")
+    assert len(labels) >= 50
+    concepts = load().concepts
+    names = {r[0]: r[1] for r in eval_link.read_tsv(eval_link.DATA / "link_labels.tsv")}
+    for rows, name, concept, *_ in labels:
+        for row in rows.split(","):
+            assert by_row[row].name == name, (row, name)
+        assert concept == "-" or JXC + concept in concepts, concept
+        assert names.get(name) != concept, f"{name}: a row label must differ from the name's label"
+    # every context is labelled: by its row label or by its name's label
+    unlabelled = [c.name for c in contexts if c.rows[0] not in eval_link.row_labels() and c.name not in names]
+    assert unlabelled == [], unlabelled
 
 
 def _is_satisfaction(iri: str | None) -> bool:
@@ -73,6 +104,49 @@ def test_misfiled_rows_link_to_what_they_measure(name: str, concept: str) -> Non
 def test_description_refines_a_generic_name() -> None:
     assert link("满意度").concept == JXC + "satisfaction"
     assert link("满意度", "参保人员满意度").concept == JXC + "satisfactionInsured"
+    # payment timeliness is a kind of timeliness: the description's 发放 picks it
+    assert link("及时率").concept == JXC + "timelinessRate"
+    assert link("及时率", "发放及时率").concept == JXC + "paymentTimeliness"
+    assert link("完成时间", "发放完成时间").concept == JXC + "paymentTime"
+    # the description is the name with modifiers: a group word among them picks the member
+    assert link("完成及时率", "发放工作完成及时率").concept == JXC + "paymentTimeliness"
+
+
+def test_context_rule_reads_category_and_unit() -> None:
+    """Names that name nothing in the scheme link through the row's 二级 category and target unit."""
+    assert link("组织公开招聘").rule == "unlinked"
+    r = link("组织公开招聘", unit="次", dimension="count", level2="数量指标")
+    assert (r.concept, r.rule, r.score) == (JXC + "eventCount", "context", 0.55)
+    assert link("购买办公用纸", unit="件", dimension="count", level2="数量指标").concept == JXC + "itemCount"
+    assert link("2022年省级就业补助资金", unit="万元", dimension="money", level2="成本指标").concept == JXC + "totalCost"
+    assert link("维护计划", unit="月", dimension="date", level2="时效指标").concept == JXC + "completionTime"
+    # inside a family the group word picks the member, as for a name ending in 人数
+    assert link("退休人员丧葬数", unit="人", dimension="count", level2="数量指标").concept == JXC + "beneficiaryCount"
+    # a unit typical of no concept (个), or of the wrong category, says nothing
+    assert link("两新示范点数量", unit="个", dimension="count", level2="数量指标").rule == "unlinked"
+    assert link("组织公开招聘", unit="次", dimension="count", level2="社会效益指标").rule == "unlinked"
+    # a name whose ending asks for a rate is not a head count
+    assert link("组织公开招聘率", unit="人", dimension="count", level2="数量指标").rule == "unlinked"
+
+
+def test_per_unit_cost() -> None:
+    assert link("预算控制数").concept == JXC + "totalCost"
+    assert link("预算控制数", "年人均预算控制数").concept == JXC + "unitCost"
+    assert link("预算控制数", "每月开展工作经费").concept == JXC + "unitCost"
+    assert link("预算控制数", "每年项目预算控制数").concept == JXC + "totalCost"  # 每年 is a total per year
+    assert link("印刷资料成本", unit="元/张", dimension="money", level2="成本指标").concept == JXC + "unitCost"
+
+
+def test_target_dimension_weighs_against_the_description() -> None:
+    # a head count named by the description is not what a percentage measures
+    assert link("发放人数比率", "确保养老金的保障人数").concept is None
+    assert link("发放人数比率", "确保养老金的保障人数", "%", "percent", "数量指标").concept is None
+    # a description whose measure agrees with the target wins over a name that does not
+    assert link("日常工作正常开展", "工作开展完成率").concept == JXC + "operationSupport"
+    assert link("日常工作正常开展", "工作开展完成率", "%", "percent", "质量指标").concept == JXC + "completionRate"
+    # a deadline target: the description's completion time beats the name's timeliness rate
+    r = link("维护系统完成及时性", "按计划实施完成时间", "月", "date", "时效指标")
+    assert r.concept == JXC + "completionTime"
 
 
 def test_unlinked_below_threshold() -> None:

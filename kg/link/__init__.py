@@ -46,7 +46,7 @@ def link_document(doc: Document, source: SourceText) -> None:
             ind.target.__dict__.update(zip(_TARGET_FIELDS, fields))
             if ind.actual:
                 ind.actual_value = _actual_value(ind)
-            c = link(ind.name, ind.description)
+            c = link(ind.name, ind.description, ind.target.unit, ind.target.dimension, ind.level2_category)
             ind.concept = ConceptLink(c.concept, c.label, c.score, c.rule, list(c.broader))
     _funding(doc, source)
     _region(doc)

@@ -38,6 +38,8 @@ def _link(
     text: str = typer.Argument(None, help="A 三级指标 name, e.g. 参保人员满意度."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     description: str = typer.Option(None, "--description", "-d", help="The row's 指标描述 (used when the name is ambiguous)."),
+    target: str = typer.Option(None, "--target", "-t", help="The row's 指标值 as written (≥95%, 1次); its unit and dimension are context."),
+    level2: str = typer.Option(None, "--level2", help="The row's 二级指标 (数量指标, 成本指标 …): context for reading --target and for rule \"context\"."),
     report: bool = typer.Option(False, "--report", help="List the most frequent unlinked names in a built store."),
     store: Path = typer.Option(paths.DEFAULT_STORE, "--store", help="Store directory for --report."),
     limit: int = typer.Option(30, "--limit", help="How many names --report lists."),
@@ -57,8 +59,11 @@ def _link(
         typer.echo("错误: 请给出指标名称 (或使用 --report)。", err=True)
         raise typer.Exit(2)
     from kg.link.linker import link
+    from kg.link.values import normalise
+    from kg.parse.vocab import level2_category
 
-    c = link(text, description)
+    t = normalise(target, level2=level2, name=text) if target else None
+    c = link(text, description, t.unit if t else None, t.dimension if t else None, level2_category(level2))
     data = {"concept": c.concept, "label": c.label, "score": c.score, "rule": c.rule, "broader": c.broader}
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False))

@@ -47,6 +47,8 @@ class Concept:
     alts: list[str] = field(default_factory=list)
     broader: str | None = None
     dimension: str | None = None
+    typical_units: list[str] = field(default_factory=list)  # jx:typicalUnit
+    typical_dimensions: list[str] = field(default_factory=list)  # jx:typicalDimension
 
 
 @dataclass
@@ -65,6 +67,17 @@ class Scheme:
             out.append(self.labels.get(cur, cur))
             cur = self.parents.get(cur)
         return out
+
+    def category(self, iri: str) -> str | None:
+        """The 二级 category label a concept sits under (its nearest broader that is not a concept).
+
+        >>> load().category(JXC + "eventCount")
+        '数量指标'
+        """
+        cur = self.parents.get(iri)
+        while cur in self.concepts:
+            cur = self.parents.get(cur)
+        return self.labels.get(cur) if cur else None
 
 
 def _zh(term: ox.Literal) -> bool:
@@ -109,6 +122,10 @@ def load(path: Path | None = None) -> Scheme:
             c.broader = o.value
         elif p == JX + "expectedDimension":
             c.dimension = o.value
+        elif p == JX + "typicalUnit":
+            c.typical_units.append(o.value)
+        elif p == JX + "typicalDimension":
+            c.typical_dimensions.append(o.value)
     for c in concepts.values():
         if not c.pref:
             raise ValueError(f"{path}: 概念 {c.iri} 缺少中文 skos:prefLabel")

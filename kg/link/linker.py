@@ -11,10 +11,17 @@ Rules, tried in order (the first that fires wins; the score says how sure it is)
            last one first (lower score);
 ``fuzzy``  token overlap (jieba tokens from the spaCy pipeline) and character-bigram overlap
            with the nearest label;
+``context`` the name and description name no concept, but the row does: its 二级 category and
+           its target's unit are typical of one concept (``jx:typicalUnit``): 组织公开招聘 under
+           数量指标 with target ``1次`` counts events (0.55);
 ``unlinked`` when the best score stays below :data:`THRESHOLD`.
 
 The description is consulted when the name links only fuzzily or not at all, or when it
 names a narrower concept than the name does (name ``满意度``, description ``参保人员满意度``).
+The target's dimension vetoes a looser link that contradicts it: a count concept found in the
+description of a row whose target is a percentage is not what the row measures.  A total-cost link
+becomes the per-unit cost when the row says "per" (人均, 每月, 元/人).  docs/link.md ("The row as
+context") lists every way the description and the target weigh in.
 
 >>> link("职业技能鉴定合格率").label, link("职业技能鉴定合格率").rule
 ('合格率', 'head')
@@ -25,6 +32,9 @@ names a narrower concept than the name does (name ``满意度``, description ``�
 '辍学率'
 >>> link("政府采购目录序号").rule
 'unlinked'
+>>> r = link("组织公开招聘", unit="次", dimension="count", level2="数量指标")
+>>> (r.label, r.rule)
+('活动次数', 'context')
 """
 
 from __future__ import annotations
@@ -52,6 +62,12 @@ _KEYWORDS = (("满意", "满意度"),)
 _LIST_MARK = re.compile(r"[、,，及和与/]")
 # <group>对<object>满意度: what precedes 对 (not 对象) is whose satisfaction it is
 _SUBJECT = re.compile(r"对(?!象)")
+# a cost per person, per month, per session …: moves a total-cost link to the per-unit concept
+_PER_UNIT = re.compile(r"人均|月均|年均|生均|户均|单次|单价|每(?!年)")
+# target dimensions that exclude one another (a percentage is not a head count, nor a deadline);
+# dimension → kind, the three time dimensions being one kind
+_KINDS = {"percent": "percent", "count": "count", "money": "money",
+          "date": "time", "duration": "time", "date-or-duration": "time"}
 # what the last characters of a name say about the dimension of its target
 _ENDINGS = (("率", "percent"), ("比", "percent"), ("比例", "percent"), ("人数", "count"), ("数量", "count"),
             ("个数", "count"), ("次数", "count"), ("场次", "count"), ("户数", "count"), ("人次", "count"))
@@ -122,6 +138,17 @@ class Linker:
         for lab, gs in self._grams_of.items():
             for g in gs:
                 self._gram_index.setdefault(g, []).append(lab)
+        # 二级 category label → {target unit, or "dim:<dimension>" → concept}: jx:typicalUnit and
+        # jx:typicalDimension; a key that two concepts of one category claim says nothing (None)
+        self.typical: dict[str, dict[str, str | None]] = {}
+        for c in scheme.concepts.values():
+            cat = scheme.category(c.iri)
+            keys = c.typical_units + ["dim:" + d for d in c.typical_dimensions]
+            if cat is None or not keys:
+                continue
+            table = self.typical.setdefault(_category_key(cat), {})
+            for key in keys:
+                table[key] = c.iri if key not in table else None
         self._nlp = None
         self._label_tokens: dict[str, frozenset[str]] = {}
         self._label_grams: dict[str, frozenset[str]] = {}
@@ -250,7 +277,38 @@ class Linker:
         score = round(best_sim * 0.7, 3)
         return _Hit(self.any[best], score, "fuzzy") if score >= FUZZY_THRESHOLD else None
 
-    def _name_hit(self, n: str, spacy_rules: bool = True) -> _Hit | None:
+    def _context(self, n: str, unit: str | None, dimension: str | None, level2: str | None) -> _Hit | None:
+        """Rule ``context``: the concept whose typical unit (or dimension) the row's target has, under
+        the row's 二级 category; inside a family the name's group word picks the member as in rule 3
+        (退休人员丧葬数, 10人 → 受益人数)."""
+        table = self.typical.get(level2 or "")
+        if not table:
+            return None
+        iri = None
+        if unit:
+            iri = table.get(unit)
+            if iri is None and "/" in unit:
+                iri = table.get(unit.split("/")[0] + "/")
+        if iri is None and dimension:
+            iri = table.get("dim:" + dimension)
+        if iri is None or _clash(self.scheme.concepts[iri].dimension, _want(n)):
+            return None
+        return _Hit(self._by_family(n, iri), 0.55, "context")
+
+    def _per_unit(self, hit: _Hit, n: str, description: str | None, unit: str | None) -> _Hit:
+        """A total-cost link becomes the per-unit cost when the row says "per": its target unit is
+        per-unit (元/人) or its name or description has 人均, 每…, 单次 … (预算控制数 described as
+        年人均预算控制数).  Both concepts are found in the scheme by their jx:typicalUnit (元 / 元/) under
+        the link's category."""
+        table = self.typical.get(_category_key(self.scheme.category(hit.iri) or ""), {})
+        per, total = table.get("元/"), table.get("元")
+        if not per or hit.iri != total:
+            return hit
+        if (unit and "/" in unit) or _PER_UNIT.search(n) or (description and _PER_UNIT.search(description)):
+            return _Hit(per, hit.score, hit.rule)
+        return hit
+
+    def _name_hit(self, n: str, spacy_rules: bool = True, target: str | None = None) -> _Hit | None:
         if not n:
             return None
         if n in self.pref:
@@ -265,21 +323,26 @@ class Linker:
         for word, label in _KEYWORDS:
             if word in n and label in self.any:  # 对政策落实情况满意的…占应保人数之比
                 return _Hit(self._by_family(n, self.any[label]), 0.7, "head")
-        want = next((dim for end, dim in _ENDINGS if n.endswith(end)), None)
+        want = _want(n)
+
+        def fits(iri: str) -> bool:  # what the name's ending asks for, and not against the target
+            dim = self.scheme.concepts[iri].dimension
+            return (want is None or dim == want) and not _clash(dim, target)
+
         # rule 4 by dictionary: a label of ≥ 3 characters inside the name is a jieba word of its
         # own (every label is in jieba's dictionary), so the EntityRuler would find it too;
         # only short labels and fuzzy matching need the spaCy pipeline
         label = self._inside_label(n)
         if label is not None and len(label) >= _MIN_DICT_INSIDE:
             iri = self.any[label]
-            if want is None or self.scheme.concepts[iri].dimension == want:
+            if fits(iri):
                 return _Hit(iri, round(min(0.8, 0.55 + 0.3 * len(label) / len(n)), 3), "head")
         if (label is None or len(label) >= _MIN_DICT_INSIDE) and self._gram_sim(n) < _SPACY_GRAM_MIN:
             return None  # no short label inside and nothing near enough for a fuzzy link: skip spaCy
         doc = self.nlp(n)
         for rule in (self._inside, self._fuzzy):
             h = rule(n, doc)
-            if h and (want is None or self.scheme.concepts[h.iri].dimension == want):
+            if h and fits(h.iri):
                 return h
         return None
 
@@ -292,23 +355,72 @@ class Linker:
             cur = self.scheme.parents.get(cur)
         return False
 
-    def link(self, name: str, description: str | None = None) -> ConceptLink:
+    def link(self, name: str, description: str | None = None, unit: str | None = None,
+             dimension: str | None = None, level2: str | None = None) -> ConceptLink:
+        """Link one 三级 name; *description* (指标描述), and the row's normalised target *unit* and
+        *dimension* and canonical 二级 category *level2* are context the rules may use."""
         n = clean(name or "")
-        hit = self._name_hit(n)
+        hit = self._name_hit(n, target=dimension)
         if description:
             d = clean(description)
             if d and d != n:
-                dhit = self._name_hit(d, spacy_rules=hit is None or hit.rule == "fuzzy")
+                dhit = self._name_hit(d, spacy_rules=hit is None or hit.rule == "fuzzy", target=dimension)
+                if dhit is not None and any(_clash(self.scheme.concepts[dhit.iri].dimension, w)
+                                            for w in (_want(n), dimension)):
+                    dhit = None  # the description names a measure of another kind than the row's
                 if dhit is not None:
                     dscore = round(dhit.score * 0.9, 3)
                     if hit is None or (hit.rule == "fuzzy" and dscore > hit.score):
                         hit = _Hit(dhit.iri, dscore, dhit.rule)
                     elif self._narrower(dhit.iri, hit.iri) and dhit.rule in ("exact", "alt", "head"):
                         hit = _Hit(dhit.iri, min(hit.score, dscore), hit.rule)
+                    elif (_KINDS.get(dimension or "") and _agree(self.scheme.concepts[dhit.iri].dimension, dimension)
+                          and not _agree(self.scheme.concepts[hit.iri].dimension, dimension)):
+                        hit = _Hit(dhit.iri, dscore, dhit.rule)  # the target agrees with the description
+                    elif d.endswith(n) and hit.rule in ("exact", "alt"):
+                        # the description is the name with modifiers (及时率 → 发放工作完成及时率):
+                        # they qualify the name, so a group word among them picks the family member
+                        hit = _Hit(self._by_family(d[: len(d) - len(n)], hit.iri), hit.score, hit.rule)
+        if hit is None and level2:
+            hit = self._context(n, unit, dimension, level2)
+        if hit is not None:
+            hit = self._per_unit(hit, n, description, unit)
         if hit is None or hit.score < THRESHOLD:
             return ConceptLink(None, None, round(hit.score, 3) if hit else 0.0, "unlinked", [])
         return ConceptLink(hit.iri, self.scheme.labels[hit.iri], hit.score, hit.rule,
                            self.scheme.broader_labels(hit.iri))
+
+
+def _category_key(label: str) -> str:
+    """A category label as Indicator.level2_category spells it.
+
+    >>> _category_key("成本指标（产出）")
+    '成本指标'
+    """
+    return strip_brackets(fold(label)) or label
+
+
+def _want(n: str) -> str | None:
+    """The dimension a name's ending asks for (…率 → percent, …人数 → count), else None."""
+    return next((dim for end, dim in _ENDINGS if n.endswith(end)), None)
+
+
+def _clash(concept_dim: str | None, row_dim: str | None) -> bool:
+    """True when a concept of dimension *concept_dim* cannot be what a row of *row_dim* measures.
+
+    >>> _clash("count", "percent"), _clash("percent", "date-or-duration"), _clash("date", "date-or-duration")
+    (True, True, False)
+    >>> _clash("qualitative", "percent"), _clash("percent", None)
+    (False, False)
+    """
+    a, b = _KINDS.get(concept_dim or ""), _KINDS.get(row_dim or "")
+    return a is not None and b is not None and a != b
+
+
+def _agree(concept_dim: str | None, row_dim: str | None) -> bool:
+    """True when both dimensions are known and of one kind (date and date-or-duration agree)."""
+    a = _KINDS.get(concept_dim or "")
+    return a is not None and a == _KINDS.get(row_dim or "")
 
 
 def _mod_near(front: str, mod: str) -> bool:
@@ -350,6 +462,8 @@ def default_linker() -> Linker:
 
 
 @lru_cache(maxsize=65536)
-def link(name: str, description: str | None = None) -> ConceptLink:
-    """Link one indicator name (cached per (name, description)).  Treat the result as read-only."""
-    return default_linker().link(name, description)
+def link(name: str, description: str | None = None, unit: str | None = None, dimension: str | None = None,
+         level2: str | None = None) -> ConceptLink:
+    """Link one indicator name in its row's context (cached per argument tuple).  Treat the result
+    as read-only.  See :meth:`Linker.link`."""
+    return default_linker().link(name, description, unit, dimension, level2)
