@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,7 +46,7 @@ def read_tsv(path: Path) -> list[list[str]]:
     return rows
 
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT_CORPUS = Path(os.environ.get("JXKG_CORPUS", ROOT.parent / "shared" / "corpus"))  # as tests/conftest.py
 
 
 @dataclass
@@ -90,6 +91,24 @@ def row_labels() -> dict[str, tuple[str, str]]:
     return {r[0].split(",")[0]: (r[1], r[2]) for r in read_tsv(DATA / "link_row_labels.tsv")}
 
 
+def _figures(scored: list[tuple[str, str | None, tuple]]) -> dict:
+    """Precision, recall and coverage of (gold, got, error row) triples; gold "-" = no concept."""
+    with_gold = [(gold, got) for gold, got, _ in scored if gold != "-"]
+    linked = [(gold, got) for gold, got, _ in scored if got is not None]
+    correct = sum(gold == got for gold, got in linked)
+    covered = sum(got is not None for _, got in with_gold)
+    return {
+        "rows": len(scored),
+        "with_concept": len(with_gold),
+        "linked": len(linked),
+        "correct": correct,
+        "precision": round(correct / len(linked), 4) if linked else 0.0,
+        "recall": round(correct / len(with_gold), 4) if with_gold else 0.0,
+        "coverage": round(covered / len(with_gold), 4) if with_gold else 0.0,
+        "errors": [err for gold, got, err in scored if (got or "-") != gold],
+    }
+
+
 def eval_in_context(split: str, contexts: list[RowContext]) -> dict:
     """Figures for the corpus row contexts whose name is in *split* (the name's split in link_labels.tsv).
 
@@ -97,8 +116,8 @@ def eval_in_context(split: str, contexts: list[RowContext]) -> dict:
     neither is left out (counted in ``unlabelled``)."""
     names = {r[0]: (r[1], r[2]) for r in read_tsv(DATA / "link_labels.tsv")}
     overrides = row_labels()
-    gold_n = linked = correct = linked_gold = rows = unlabelled = 0
-    errors = []
+    scored = []
+    unlabelled = 0
     for ctx in contexts:
         over = overrides.get(ctx.rows[0])
         if over is not None and over[0] != ctx.name:
@@ -112,58 +131,20 @@ def eval_in_context(split: str, contexts: list[RowContext]) -> dict:
             unlabelled += 1
             continue
         gold = over[1] if over is not None else names[ctx.name][0]
-        rows += 1
-        if gold != "-":
-            gold_n += 1
-            linked_gold += ctx.got is not None
-        if ctx.got is not None:
-            linked += 1
-            correct += ctx.got == gold
-        if (ctx.got or "-") != gold:
-            errors.append((ctx.name, ctx.description[:24], gold, ctx.got or "-", ctx.rule, ctx.score))
-    return {
-        "rows": rows,
-        "with_concept": gold_n,
-        "linked": linked,
-        "correct": correct,
-        "precision": round(correct / linked, 4) if linked else 0.0,
-        "recall": round(correct / gold_n, 4) if gold_n else 0.0,
-        "coverage": round(linked_gold / gold_n, 4) if gold_n else 0.0,
-        "unlabelled": unlabelled,
-        "errors": errors,
-    }
+        scored.append((gold, ctx.got, (ctx.name, ctx.description[:24], gold, ctx.got or "-", ctx.rule, ctx.score)))
+    return {**_figures(scored), "unlabelled": unlabelled}
 
 
 def eval_links(split: str | None = None, source: str | None = None) -> dict:
     """Figures for the rows of *split* (and *source*) of link_labels.tsv, each name linked alone."""
     rows = [r for r in read_tsv(DATA / "link_labels.tsv")
             if (split is None or r[2] == split) and (source is None or (len(r) > 3 and r[3] == source))]
-    gold_n = linked = correct = linked_gold = 0
-    errors = []
-    for row in rows:
-        name, gold = row[0], row[1]
+    scored = []
+    for name, gold, *_ in rows:
         res = link(name)
         got = res.concept[len(JXC):] if res.concept else None
-        rule, score = res.rule, res.score
-        if gold != "-":
-            gold_n += 1
-            linked_gold += got is not None
-        if got is not None:
-            linked += 1
-            if got == gold:
-                correct += 1
-        if (got or "-") != gold:
-            errors.append((name, gold, got or "-", rule, score))
-    return {
-        "rows": len(rows),
-        "with_concept": gold_n,
-        "linked": linked,
-        "correct": correct,
-        "precision": round(correct / linked, 4) if linked else 0.0,
-        "recall": round(correct / gold_n, 4) if gold_n else 0.0,
-        "coverage": round(linked_gold / gold_n, 4) if gold_n else 0.0,
-        "errors": errors,
-    }
+        scored.append((gold, got, (name, gold, got or "-", res.rule, res.score)))
+    return _figures(scored)
 
 
 def _dec(s: str) -> Decimal | None:
@@ -196,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print figures as JSON")
     ap.add_argument("--split", choices=("tune", "held"), help="evaluate this split only")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
-                    help="seed corpus for the in-context figures (default ../shared/corpus; skipped when absent)")
+                    help="seed corpus for the in-context figures (default $JXKG_CORPUS or ../shared/corpus; "
+                    "skipped when absent)")
     args = ap.parse_args(argv)
     out: dict = {"link": {}, "link_in_context": {}, "values": {}}
     contexts = corpus_contexts(args.corpus) if args.corpus.is_dir() else None
