@@ -6,13 +6,14 @@
     python bench/eval_link.py --split tune --errors   # tune only: the held split is not even computed
     python bench/eval_link.py --corpus ../shared/corpus   # also "in context" (default: that folder if present)
 
-Linker (tests/data/link_labels.tsv, name → concept):
+Linker (tests/data/link_labels.tsv and link_labels_public.tsv, name → concept):
   coverage  = names that got any concept / names that have a gold concept
   precision = correct links / all links made (a link on a "-" row counts as wrong)
   recall    = correct links / names that have a gold concept
 Linker in context (every distinct row of the seed corpus: name, 指标描述, 二级指标, target, 计量单位, linked
 as `jxkg build` links it): the gold concept of a row is its label in tests/data/link_row_labels.tsv, else
 its name's label; a row belongs to its name's split.  Same three figures, counted over row contexts.
+The public names (<split>/public) are also linked in their own row: 二级 category and target as published.
 Normaliser (tests/data/value_labels.tsv, raw target → fields): accuracy = rows whose status,
 comparator, value, unit and dimension all equal the label.
 """
@@ -36,6 +37,8 @@ from kg.link.linker import link  # noqa: E402
 from kg.link.values import normalise  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
+# names from other budget units' published tables, with their row cells and page (see its header)
+PUBLIC = DATA / "link_labels_public.tsv"
 
 
 def read_tsv(path: Path) -> list[list[str]]:
@@ -86,6 +89,23 @@ def corpus_contexts(corpus: Path) -> list[RowContext]:
     return list(seen.values())
 
 
+def name_labels() -> list[tuple[str, str, str, str]]:
+    """(name, concept, split, source) of every labelled name: link_labels.tsv, then the public names
+    (source ``public``)."""
+    rows = [(r[0], r[1], r[2], r[3] if len(r) > 3 else "") for r in read_tsv(DATA / "link_labels.tsv")]
+    rows += [(r[0], r[1], r[2], "public") for r in read_tsv(PUBLIC)]
+    return rows
+
+
+def held_rule(name: str) -> str:
+    """The split a name belongs to, fixed before labelling: md5(name) % 3 == 0 → held.
+
+    >>> held_rule("服务对象满意度"), held_rule("参保人员满意度")
+    ('tune', 'held')
+    """
+    return "held" if int(hashlib.md5(name.encode()).hexdigest(), 16) % 3 == 0 else "tune"
+
+
 def row_labels() -> dict[str, tuple[str, str]]:
     """link_row_labels.tsv: first row key → (name, concept)."""
     return {r[0].split(",")[0]: (r[1], r[2]) for r in read_tsv(DATA / "link_row_labels.tsv")}
@@ -123,8 +143,7 @@ def eval_in_context(split: str, contexts: list[RowContext]) -> dict:
         if over is not None and over[0] != ctx.name:
             raise SystemExit(f"link_row_labels.tsv: row {ctx.rows[0]} is labelled for {over[0]!r}, "
                              f"but the corpus row there is {ctx.name!r}")
-        name_split = names[ctx.name][1] if ctx.name in names else \
-            ("held" if int(hashlib.md5(ctx.name.encode()).hexdigest(), 16) % 3 == 0 else "tune")
+        name_split = names[ctx.name][1] if ctx.name in names else held_rule(ctx.name)
         if name_split != split:
             continue
         if over is None and ctx.name not in names:
@@ -137,13 +156,28 @@ def eval_in_context(split: str, contexts: list[RowContext]) -> dict:
 
 def eval_links(split: str | None = None, source: str | None = None) -> dict:
     """Figures for the rows of *split* (and *source*) of link_labels.tsv, each name linked alone."""
-    rows = [r for r in read_tsv(DATA / "link_labels.tsv")
-            if (split is None or r[2] == split) and (source is None or (len(r) > 3 and r[3] == source))]
+    rows = [r for r in name_labels() if (split is None or r[2] == split) and (source is None or r[3] == source)]
     scored = []
     for name, gold, *_ in rows:
         res = link(name)
         got = res.concept[len(JXC):] if res.concept else None
         scored.append((gold, got, (name, gold, got or "-", res.rule, res.score)))
+    return _figures(scored)
+
+
+def eval_public_in_context(split: str) -> dict:
+    """Figures for the public names of *split* linked in their row: the 二级 category and the target
+    as the page gave them (normalised as jxkg build normalises them); gold is the name's label."""
+    from kg.parse.vocab import level2_category
+
+    scored = []
+    for name, gold, row_split, level2, target, *_ in read_tsv(PUBLIC):
+        if row_split != split:
+            continue
+        t = normalise(target, level2=level2 or None, name=name)
+        res = link(name, None, t.unit, t.dimension, level2_category(level2))
+        got = res.concept[len(JXC):] if res.concept else None
+        scored.append((gold, got, (name, f"{level2}|{target}", gold, got or "-", res.rule, res.score)))
     return _figures(scored)
 
 
@@ -184,20 +218,20 @@ def main(argv: list[str] | None = None) -> int:
     contexts = corpus_contexts(args.corpus) if args.corpus.is_dir() else None
     for split in (args.split,) if args.split else ("tune", "held"):
         out["link"][split] = eval_links(split)
-        for source in ("corpus", "invented", "generated"):
+        for source in ("corpus", "invented", "generated", "public"):
             out["link"][f"{split}/{source}"] = eval_links(split, source)
         if contexts is not None:
             out["link_in_context"][split] = eval_in_context(split, contexts)
+        out["link_in_context"][f"{split}/public"] = eval_public_in_context(split)
         out["values"][split] = eval_values(split)
     if args.json:
         print(json.dumps({k: {s: {f: v for f, v in d.items() if f != "errors"} for s, d in part.items()}
                           for k, part in out.items()}, ensure_ascii=False, indent=2))
         return 0
-    for part, title in (("link", "linker, name alone (tests/data/link_labels.tsv)"),
-                        ("link_in_context", f"linker, in context (corpus names in their rows of {args.corpus})")):
-        if not out[part]:
-            print(f"{title}: skipped, no corpus at {args.corpus}")
-            continue
+    if contexts is None:
+        print(f"linker in context, corpus rows: skipped, no corpus at {args.corpus}")
+    for part, title in (("link", "linker, name alone (link_labels.tsv, link_labels_public.tsv)"),
+                        ("link_in_context", f"linker, in context (corpus rows of {args.corpus}; public rows)")):
         print(title)
         print(f"  {'split':<16}{'rows':>6}{'gold':>6}{'linked':>8}{'precision':>11}{'recall':>8}{'coverage':>10}")
         for key, d in out[part].items():
@@ -210,10 +244,12 @@ def main(argv: list[str] | None = None) -> int:
         print("tune-split linker mistakes, name alone (name, gold, got, rule, score):")
         for e in out["link"]["tune"]["errors"]:
             print("  ", *e)
-        if out["link_in_context"]:
-            print("tune-split linker mistakes, in context (name, description, gold, got, rule, score):")
-            for e in out["link_in_context"]["tune"]["errors"]:
-                print("  ", *e)
+        for key in ("tune", "tune/public"):
+            if key in out["link_in_context"]:
+                print(f"{key} linker mistakes, in context (name, description or level2|target, gold, got, rule, "
+                      "score):")
+                for e in out["link_in_context"][key]["errors"]:
+                    print("  ", *e)
         print("tune-split normaliser mistakes (raw, want, got):")
         for e in out["values"]["tune"]["errors"]:
             print("  ", *e)

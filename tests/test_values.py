@@ -60,6 +60,16 @@ def test_month_stays_ambiguous_without_context() -> None:
     assert normalise("12月", level2="可持续影响指标", name="系统使用年限").dimension == "duration"
 
 
+def test_dates_written_with_dots_or_dashes() -> None:
+    t = normalise("2022.6.30前")
+    assert (t.comparator, t.dimension, t.qualitative, t.status) == ("≤", "date", "2022-06-30", "ok")
+    t = normalise("2020.1.1-2020.12.31")
+    assert (t.dimension, t.qualitative, t.note) == ("date", "2020-01-01", "-2020.12.31")
+    # not a date: a decimal, or a month beyond 12
+    assert (normalise("2020.1").value, normalise("2020.1").dimension) == (Decimal("2020.1"), None)
+    assert normalise("2020.13.1").dimension is None
+
+
 def test_results_are_independent_objects() -> None:
     a, b = normalise("≥95%"), normalise("≥95%")
     a.note = "changed"

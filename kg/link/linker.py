@@ -57,13 +57,20 @@ _MIN_DICT_INSIDE = 3
 _SPACY_GRAM_MIN = 0.5
 _NUMBERING = re.compile(r"^(?:\d+[.、．)]|[(（]\d+[)）]|[一二三四五六七八九十]+[、.])")
 _PUNCT = re.compile(r"[“”\"'《》]")
+_LEAD = re.compile(r"^其中[:：,，]?")
+# "the effect on X": 对X的影响程度, 提高X的影响
+_IMPACT = re.compile(r"^对?(.{2,}?)的?影响(?:程度)?$")
+# a target typed into the name cell (…人口数≥**人) or a note after a dash (…标准——一户年最高5300元)
+_TAIL = re.compile(r"(?<=..)(?:[≥≤<>][\d*＊].*|——.*|--.*)$")
+# a short aside in brackets inside the name: 及时(按期)开工率, 补助村(社区)数量
+_ASIDE = re.compile(r"(?<=.)[(\[【][^()\[\]【】]{1,6}[)\]】](?=.)")
 # a word anywhere in the name that decides the concept when no label is a suffix
 _KEYWORDS = (("满意", "满意度"),)
 _LIST_MARK = re.compile(r"[、,，及和与/]")
 # <group>对<object>满意度: what precedes 对 (not 对象) is whose satisfaction it is
 _SUBJECT = re.compile(r"对(?!象)")
 # a cost per person, per month, per session …: moves a total-cost link to the per-unit concept
-_PER_UNIT = re.compile(r"人均|月均|年均|生均|户均|单次|单价|每(?!年)")
+_PER_UNIT = re.compile(r"人均|月均|年均|生均|户均|单次|单项|单价|每(?!年)")
 # target dimensions that exclude one another (a percentage is not a head count, nor a deadline);
 # dimension → kind, the three time dimensions being one kind
 _KINDS = {"percent": "percent", "count": "count", "money": "money",
@@ -74,14 +81,20 @@ _ENDINGS = (("率", "percent"), ("比", "percent"), ("比例", "percent"), ("人
 
 
 def clean(name: str) -> str:
-    """The form names are matched in: folded, numbering and trailing brackets removed.
+    """The form names are matched in: folded; numbering, a leading 其中, trailing brackets, a target
+    written into the cell (``≥**人``), a note after a dash and short asides in brackets removed.
 
     >>> clean(" 1、城乡居民政策知晓率(≥**%) ")
     '城乡居民政策知晓率'
+    >>> clean("其中:受益建档立卡贫困人口数≥**人"), clean("及时(按期)开工率"), clean("救助标准——一户年最高5300元")
+    ('受益建档立卡贫困人口数', '及时开工率', '救助标准')
     """
     s = _PUNCT.sub("", fold(name))
     s = _NUMBERING.sub("", s)
-    return strip_brackets(s) or s
+    s = _LEAD.sub("", s) or s
+    s = strip_brackets(s) or s
+    s = strip_brackets(_TAIL.sub("", s)) or s
+    return _ASIDE.sub("", s) or s
 
 
 @dataclass(frozen=True)
@@ -185,7 +198,9 @@ class Linker:
         front = n[: len(n) - k]
         # a suffix that already carries its own modifier (服务人数, 服务对象满意度, 参保群众满意度)
         # says whom it counts; only a bare head (人数, 满意度) takes the group word from front
-        bare = not any(head[j:] in self.any for j in range(1, len(head))) or bool(_SUBJECT.search(front))
+        # (a shorter label of another family does not count: 人次数 is a bare head count though it ends in 次数)
+        bare = not any(head[j:] in self.any and self._kin(self.any[head[j:]], self.any[head])
+                       for j in range(1, len(head))) or bool(_SUBJECT.search(front))
         iri, best_len = self.any[head], k
         for mod, narrower in self.refine.get(head, ()):
             near = mod in front if self.scheme.concepts[narrower].dimension != "count" else _mod_near(front, mod)
@@ -193,6 +208,10 @@ class Linker:
                 iri, best_len = narrower, len(mod) + k
         iri = self._by_family(front, self.any[head], iri, pick=bare)
         return _Hit(iri, round(min(0.89, 0.7 + 0.25 * best_len / len(n)), 3), "head")
+
+    def _kin(self, a: str, b: str) -> bool:
+        """True when concepts *a* and *b* are one concept or one has the other as broader."""
+        return a == b or self._narrower(a, b) or self._narrower(b, a)
 
     def _by_family(self, front: str, head: str, iri: str | None = None, pick: bool = True) -> str:
         """Move between siblings: the group word in front of the head decides.
@@ -317,6 +336,13 @@ class Linker:
             return _Hit(self.alt[n], 0.95, "alt")
         if n in self.categories:
             return None
+        m = _IMPACT.match(n)
+        if m and m.group(1) != n:
+            # 对<X>的影响程度: the effect on X is measured as X when X is itself an effect concept
+            # (对保障两委机构正常运行的影响程度 → 正常运转保障)
+            inner = self._name_hit(m.group(1), spacy_rules=False)
+            if inner and self.scheme.concepts[inner.iri].dimension == "qualitative":
+                return _Hit(inner.iri, min(inner.score, 0.8), "head")
         hit = self._head(n)
         if hit or not spacy_rules:
             return hit
@@ -381,8 +407,10 @@ class Linker:
                         # the description is the name with modifiers (及时率 → 发放工作完成及时率):
                         # they qualify the name, so a group word among them picks the family member
                         hit = _Hit(self._by_family(d[: len(d) - len(n)], hit.iri), hit.score, hit.rule)
-        if hit is None and level2:
-            hit = self._context(n, unit, dimension, level2)
+        if level2 and (hit is None or (hit.rule == "head" and _clash(self.scheme.concepts[hit.iri].dimension, dimension))):
+            # no concept named, or the name's head word is of another kind than the target (an exam in a
+            # 成本指标 row with a 万元 target measures its cost): the row's category and unit decide
+            hit = self._context(n, unit, dimension, level2) or hit
         if hit is not None:
             hit = self._per_unit(hit, n, description, unit)
         if hit is None or hit.score < THRESHOLD:

@@ -98,6 +98,8 @@ _NUMBER = re.compile(r"^(\d+(?:\.\d+)?)")
 _RANGE = re.compile(r"^(\d+(?:\.\d+)?)(%|)[-~～至到—](\d+(?:\.\d+)?)")
 _DATE = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(?:(\d{1,2})[日号])?(底|末|份)?(前|之前|以前|内|止|完成)?")
 _FULLDATE = re.compile(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})[日号])?")
+# a date written with dots, dashes or slashes (2020.12.31, 2022-6-30): read as 2020年12月31日
+_NUMDATE = re.compile(r"^((?:19|20)\d{2})[.\-/](1[0-2]|0?[1-9])[.\-/](3[01]|[12]\d|0?[1-9])(?!\d)")
 _TRAILING_NOTE = re.compile(r"\(([^()]*)\)$")
 _GROWTH_WORDS = ("增长", "增幅", "增加", "提高", "提升", "同比", "环比", "超额")
 _DEADLINE_NAME = ("时间", "日期", "时限", "期限前", "截止", "节点", "按时", "按期", "及时")
@@ -226,7 +228,8 @@ def _parse(raw: str, direction: str | None, measure_unit: str | None, nature: st
         return _result(status="placeholder", comparator=comparator)
     if s in _UNITS or s in _ALIASES or s.lower() in _ALIASES:
         return _result(status="placeholder", comparator=comparator, unit=_unit_at(s)[0])
-    # dates: 2022年12月31日前, 12月底前, 12月
+    # dates: 2022年12月31日前, 12月底前, 12月, 2020.12.31
+    s = _NUMDATE.sub(r"\1年\2月\3日", s)
     if _FULLDATE.match(s):
         d = _FULLDATE.match(s)
         assert d is not None
