@@ -46,6 +46,7 @@ from functools import lru_cache
 
 from kg.link.concepts import Scheme, load
 from kg.link.text import fold, strip_brackets
+from kg.link.values import unit_of
 from kg.model import ConceptLink
 
 THRESHOLD = 0.5
@@ -60,8 +61,10 @@ _PUNCT = re.compile(r"[“”\"'《》]")
 _LEAD = re.compile(r"^其中[:：,，]?")
 # "the effect on X": 对X的影响程度, 提高X的影响
 _IMPACT = re.compile(r"^对?(.{2,}?)的?影响(?:程度)?$")
+# a unit written into the name: a trailing bracket (育肥猪舍(≥**平方米), 消毒机(≥台)) or a number (饲料库120平米)
+_NAME_UNIT = re.compile(r"(?:[(\[【]([^()\[\]【】]{1,10})[)\]】]|\d(\D{1,3}))$")
 # a target typed into the name cell (…人口数≥**人) or a note after a dash (…标准——一户年最高5300元)
-_TAIL = re.compile(r"(?<=..)(?:[≥≤<>][\d*＊].*|——.*|--.*)$")
+_TAIL = re.compile(r"(?<=..)(?:[≥≤<>][\d*＊].*|(?:达到?|不低于|不少于)\d.*|——.*|--.*)$")
 # a short aside in brackets inside the name: 及时(按期)开工率, 补助村(社区)数量
 _ASIDE = re.compile(r"(?<=.)[(\[【][^()\[\]【】]{1,6}[)\]】](?=.)")
 # a word anywhere in the name that decides the concept when no label is a suffix
@@ -70,7 +73,7 @@ _LIST_MARK = re.compile(r"[、,，及和与/]")
 # <group>对<object>满意度: what precedes 对 (not 对象) is whose satisfaction it is
 _SUBJECT = re.compile(r"对(?!象)")
 # a cost per person, per month, per session …: moves a total-cost link to the per-unit concept
-_PER_UNIT = re.compile(r"人均|月均|年均|生均|户均|单次|单项|单价|每(?!年)")
+_PER_UNIT = re.compile(r"人均|月均|年均|生均|户均|单次|单项|单价|百公里|每(?!年)")
 # target dimensions that exclude one another (a percentage is not a head count, nor a deadline);
 # dimension → kind, the three time dimensions being one kind
 _KINDS = {"percent": "percent", "count": "count", "money": "money",
@@ -336,6 +339,8 @@ class Linker:
             return _Hit(self.alt[n], 0.95, "alt")
         if n in self.categories:
             return None
+        if n.endswith("不利影响"):
+            return None  # adverse effects: a risk, not the 社会影响 a project aims at
         m = _IMPACT.match(n)
         if m and m.group(1) != n:
             # 对<X>的影响程度: the effect on X is measured as X when X is itself an effect concept
@@ -407,6 +412,12 @@ class Linker:
                         # the description is the name with modifiers (及时率 → 发放工作完成及时率):
                         # they qualify the name, so a group word among them picks the family member
                         hit = _Hit(self._by_family(d[: len(d) - len(n)], hit.iri), hit.score, hit.rule)
+        if hit is None and not unit:
+            # no target unit, but the name carries one: it says what is counted, as a 数量指标 row's unit would
+            m = _NAME_UNIT.search(fold(name or ""))
+            hint = unit_of(m.group(1) or m.group(2)) if m else None
+            if hint:
+                hit = self._context(n, hint, None, level2 if level2 in self.typical else "数量指标")
         if level2 and (hit is None or (hit.rule == "head" and _clash(self.scheme.concepts[hit.iri].dimension, dimension))):
             # no concept named, or the name's head word is of another kind than the target (an exam in a
             # 成本指标 row with a 万元 target measures its cost): the row's category and unit decide

@@ -167,6 +167,16 @@ def _unit_at(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+def unit_of(text: str) -> str | None:
+    """The normalised unit a short cell names, ignoring comparators, placeholders and numbers, else None.
+
+    >>> unit_of("≥**平方米"), unit_of("≥台"), unit_of("120平米"), unit_of("有效保障")
+    ('平方米', '台', '平方米', None)
+    """
+    u, rest = _unit_at(re.sub(r"[≥≤<>=*\d.~-]", "", fold(text)))
+    return u if u and not rest else None
+
+
 def _dimension(unit: str | None) -> str | None:
     if unit is None:
         return None
