@@ -13,7 +13,8 @@ Linker (tests/data/link_labels.tsv and link_labels_public.tsv, name → concept)
 Linker in context (every distinct row of the seed corpus: name, 指标描述, 二级指标, target, 计量单位, linked
 as `jxkg build` links it): the gold concept of a row is its label in tests/data/link_row_labels.tsv, else
 its name's label; a row belongs to its name's split.  Same three figures, counted over row contexts.
-The public names (<split>/public) are also linked in their own row: 二级 category and target as published.
+The public names (<split>/public, per collection batch <split>/public<N>) are also linked in their own row:
+二级 category and target as published (no description was collected).
 Normaliser (tests/data/value_labels.tsv, raw target → fields): accuracy = rows whose status,
 comparator, value, unit and dimension all equal the label.
 """
@@ -91,10 +92,15 @@ def corpus_contexts(corpus: Path) -> list[RowContext]:
 
 def name_labels() -> list[tuple[str, str, str, str]]:
     """(name, concept, split, source) of every labelled name: link_labels.tsv, then the public names
-    (source ``public``)."""
+    (source ``public``; ``public<batch>`` for one batch only: see :func:`eval_links`)."""
     rows = [(r[0], r[1], r[2], r[3] if len(r) > 3 else "") for r in read_tsv(DATA / "link_labels.tsv")]
     rows += [(r[0], r[1], r[2], "public") for r in read_tsv(PUBLIC)]
     return rows
+
+
+def public_batches() -> list[str]:
+    """The batch numbers of link_labels_public.tsv, in order."""
+    return sorted({r[3] for r in read_tsv(PUBLIC)})
 
 
 def held_rule(name: str) -> str:
@@ -156,7 +162,13 @@ def eval_in_context(split: str, contexts: list[RowContext]) -> dict:
 
 def eval_links(split: str | None = None, source: str | None = None) -> dict:
     """Figures for the rows of *split* (and *source*) of link_labels.tsv, each name linked alone."""
-    rows = [r for r in name_labels() if (split is None or r[2] == split) and (source is None or r[3] == source)]
+    batch = source[len("public"):] if source and source.startswith("public") and source != "public" else None
+    if batch:  # one batch of the public names
+        rows = [(r[0], r[1], r[2], "public") for r in read_tsv(PUBLIC) if r[3] == batch]
+        source = "public"
+    else:
+        rows = name_labels()
+    rows = [r for r in rows if (split is None or r[2] == split) and (source is None or r[3] == source)]
     scored = []
     for name, gold, *_ in rows:
         res = link(name)
@@ -165,14 +177,14 @@ def eval_links(split: str | None = None, source: str | None = None) -> dict:
     return _figures(scored)
 
 
-def eval_public_in_context(split: str) -> dict:
-    """Figures for the public names of *split* linked in their row: the 二级 category and the target
-    as the page gave them (normalised as jxkg build normalises them); gold is the name's label."""
+def eval_public_in_context(split: str, batch: str | None = None) -> dict:
+    """Figures for the public names of *split* (and *batch*) linked in their row: the 二级 category and the
+    target as the page gave them (normalised as jxkg build normalises them); gold is the name's label."""
     from kg.parse.vocab import level2_category
 
     scored = []
-    for name, gold, row_split, level2, target, *_ in read_tsv(PUBLIC):
-        if row_split != split:
+    for name, gold, row_split, row_batch, level2, target, *_ in read_tsv(PUBLIC):
+        if row_split != split or (batch is not None and row_batch != batch):
             continue
         t = normalise(target, level2=level2 or None, name=name)
         res = link(name, None, t.unit, t.dimension, level2_category(level2))
@@ -218,11 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     contexts = corpus_contexts(args.corpus) if args.corpus.is_dir() else None
     for split in (args.split,) if args.split else ("tune", "held"):
         out["link"][split] = eval_links(split)
-        for source in ("corpus", "invented", "generated", "public"):
+        for source in ("corpus", "invented", "generated", "public", *(f"public{b}" for b in public_batches())):
             out["link"][f"{split}/{source}"] = eval_links(split, source)
         if contexts is not None:
             out["link_in_context"][split] = eval_in_context(split, contexts)
         out["link_in_context"][f"{split}/public"] = eval_public_in_context(split)
+        for b in public_batches():
+            out["link_in_context"][f"{split}/public{b}"] = eval_public_in_context(split, b)
         out["values"][split] = eval_values(split)
     if args.json:
         print(json.dumps({k: {s: {f: v for f, v in d.items() if f != "errors"} for s, d in part.items()}

@@ -68,7 +68,7 @@ _TAIL = re.compile(r"(?<=..)(?:[≥≤<>][\d*＊].*|(?:达到?|不低于|不少�
 # a short aside in brackets inside the name: 及时(按期)开工率, 补助村(社区)数量
 _ASIDE = re.compile(r"(?<=.)[(\[【][^()\[\]【】]{1,6}[)\]】](?=.)")
 # a word anywhere in the name that decides the concept when no label is a suffix
-_KEYWORDS = (("满意", "满意度"),)
+_KEYWORDS = (("满意", "满意度"), ("及时", "及时率"))
 _LIST_MARK = re.compile(r"[、,，及和与/]")
 # <group>对<object>满意度: what precedes 对 (not 对象) is whose satisfaction it is
 _SUBJECT = re.compile(r"对(?!象)")
@@ -416,7 +416,7 @@ class Linker:
             # no target unit, but the name carries one: it says what is counted, as a 数量指标 row's unit would
             m = _NAME_UNIT.search(fold(name or ""))
             hint = unit_of(m.group(1) or m.group(2)) if m else None
-            if hint:
+            if hint and not hint.endswith("元") and "元/" not in hint:  # money in a name says nothing of what it buys
                 hit = self._context(n, hint, None, level2 if level2 in self.typical else "数量指标")
         if level2 and (hit is None or (hit.rule == "head" and _clash(self.scheme.concepts[hit.iri].dimension, dimension))):
             # no concept named, or the name's head word is of another kind than the target (an exam in a
