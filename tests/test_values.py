@@ -70,6 +70,22 @@ def test_dates_written_with_dots_or_dashes() -> None:
     assert normalise("2020.13.1").dimension is None
 
 
+def test_forms_seen_in_other_units_tables() -> None:
+    """Targets from other budget units' published tables (tests/data/link_labels_public.tsv)."""
+    t = normalise("2021年底")
+    assert (t.comparator, t.value, t.unit, t.dimension, t.note) == ("=", Decimal(2021), "年", "date", None)
+    t = normalise("2023年年底前")
+    assert (t.comparator, t.value, t.dimension, t.note) == ("≤", Decimal(2023), "date", None)
+    assert normalise("3年").dimension == "duration"  # a year count is not a year
+    t = normalise("11月底之前")
+    assert (t.comparator, t.dimension, t.note) == ("≤", "date", None)
+    t = normalise("±3%以内")
+    assert (t.comparator, t.value, t.upper, t.unit, t.status) == ("range", Decimal(-3), Decimal(3), "%", "ok")
+    t = normalise("提升10%")
+    assert (t.comparator, t.value, t.unit, t.status) == ("≥", Decimal(10), "%", "ok")
+    assert normalise("提高5个百分点").unit == "%"
+
+
 def test_results_are_independent_objects() -> None:
     a, b = normalise("≥95%"), normalise("≥95%")
     a.note = "changed"

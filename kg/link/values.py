@@ -69,7 +69,7 @@ _UNITS: dict[str, tuple[str, Decimal | None]] = {
 }
 # spellings → normalised unit (longest first when matching)
 _ALIASES: dict[str, str] = {
-    "百分比": "%", "百分率": "%", "佰分比": "%", "百分点": "%", "比率": "%", "比例": "%",
+    "百分比": "%", "百分率": "%", "佰分比": "%", "百分点": "%", "个百分点": "%", "比率": "%", "比例": "%",
     "人数": "人", "名": "人", "人/次": "人次",
     "场(次)": "场次", "场": "场次", "次数": "次",
     "个月": "月", "个工作日": "工作日",
@@ -87,7 +87,9 @@ _COMPARATOR_COLUMNS = {"大于等于": "≥", "小于等于": "≤", "等于": "
 _PREFIX_WORDS = [("大于等于", "≥"), ("小于等于", "≤"), ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"),
                  ("至少", "≥"), ("达到", "≥"), ("不高于", "≤"), ("不超过", "≤"), ("不大于", "≤"),
                  ("不多于", "≤"), ("控制在", "≤"), ("低于", "<"), ("少于", "<"), ("高于", ">"),
-                 ("超过", ">"), ("大于", ">"), ("小于", "<"), ("等于", "=")]
+                 ("超过", ">"), ("大于", ">"), ("小于", "<"), ("等于", "="),
+                 # a growth written as a target (提升10%): at least that much more
+                 ("提升", "≥"), ("提高", "≥"), ("增长", "≥"), ("增加", "≥")]
 _SYMBOLS = {">=": "≥", "<=": "≤", "≥": "≥", "≤": "≤", "≧": "≥", "≦": "≤", "=": "=", ">": ">", "<": "<",
             "＞": ">", "＜": "<", "=>": "≥", "=<": "≤"}
 _SUFFIX_WORDS = [("以上", "≥"), ("及以上", "≥"), ("以内", "≤"), ("以下", "≤"), ("之内", "≤")]
@@ -101,6 +103,8 @@ _FULLDATE = re.compile(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})[日号])?")
 # a date written with dots, dashes or slashes (2020.12.31, 2022-6-30): read as 2020年12月31日
 _NUMDATE = re.compile(r"^((?:19|20)\d{2})[.\-/](1[0-2]|0?[1-9])[.\-/](3[01]|[12]\d|0?[1-9])(?!\d)")
 _TRAILING_NOTE = re.compile(r"\(([^()]*)\)$")
+# what may follow 12月 / 2021年 in a deadline: (年)底/末, then 前/之前/以前
+_MONTH_END = re.compile(r"^(?:年?(底|末))?(之前|以前|前)?")
 _GROWTH_WORDS = ("增长", "增幅", "增加", "提高", "提升", "同比", "环比", "超额")
 _DEADLINE_NAME = ("时间", "日期", "时限", "期限前", "截止", "节点", "按时", "按期", "及时")
 _DURATION_NAME = ("年限", "周期", "时长", "持续", "长期", "期限", "持久", "使用性")
@@ -250,6 +254,12 @@ def _parse(raw: str, direction: str | None, measure_unit: str | None, nature: st
         rest = re.sub(r"^(底|末)?(前|之前|以前|内|止)?", "", tail)
         return _result(status="ok", comparator=cmp_, dimension="date", qualitative=iso,
                        note=_join(note, rest or None))
+    tol = re.match(r"^±(\d+(?:\.\d+)?)", s)
+    if tol:  # a tolerance band: ±3%以内 → -3 … 3 %
+        unit, rest = _unit_at(s[tol.end():])
+        rest = re.sub(r"^(以内|之内)", "", rest)
+        return _finish("range", -Decimal(tol.group(1)), Decimal(tol.group(1)), unit or col_unit, rest, note,
+                       context, growth)
     rng = _RANGE.match(s)
     if rng:
         lo, pct, hi = Decimal(rng.group(1)), rng.group(2), Decimal(rng.group(3))
@@ -288,17 +298,21 @@ def _finish(comparator: str, value: Decimal, upper: Decimal | None, unit: str | 
         if rest.startswith(g):
             grade, rest = g, rest[len(g):]
             break
-    if rest.startswith(("底前", "底", "前", "之前", "以前")) and unit == "月":
+    # 12月底前, 11月底之前, 2021年底, 2023年年底前: a deadline (a year only when it looks like one)
+    end = _MONTH_END.match(rest)
+    if end.group(0) and (unit == "月" or (unit == "年" and value >= 1900)):
         context = "date"
-        if rest.endswith("前"):
+        if end.group(2):
             comparator = "≤" if comparator == "=" else comparator
-        rest = re.sub(r"^(底前|底|之前|以前|前)", "", rest)
+        rest = rest[end.end():]
     rest = rest.strip(",;，；、:：")
     if rest and unit is None and len(rest) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", rest):
         unit, rest = rest, ""  # an unlisted counting word: ≥5镇街社区
     dimension = _dimension(unit)
     if unit == "月":
         dimension = context or "date-or-duration"
+    elif unit == "年" and context == "date" and value >= 1900:
+        dimension = "date"
     status = "ok"
     top = upper if upper is not None else value
     if dimension == "percent" and top > 100 and not growth:
