@@ -84,6 +84,11 @@ def test_forms_seen_in_other_units_tables() -> None:
     t = normalise("提升10%")
     assert (t.comparator, t.value, t.unit, t.status) == ("≥", Decimal(10), "%", "ok")
     assert normalise("提高5个百分点").unit == "%"
+    t = normalise("18—54周岁")
+    assert (t.comparator, t.value, t.upper, t.unit, t.dimension) == ("range", Decimal(18), Decimal(54), "岁", "duration")
+    t = normalise(">=530元/人*月")
+    assert (t.status, t.value, t.unit, t.value_yuan) == ("ok", Decimal(530), "元/人/月", Decimal(530))
+    assert normalise("≥*人").status == "placeholder"
 
 
 def test_results_are_independent_objects() -> None:

@@ -61,7 +61,7 @@ _UNITS: dict[str, tuple[str, Decimal | None]] = {
     "千元": ("money", Decimal(1000)),
     "月": ("date-or-duration", None), "年": ("duration", None), "天": ("duration", None),
     "工作日": ("duration", None), "小时": ("duration", None), "分钟": ("duration", None),
-    "周": ("duration", None),
+    "周": ("duration", None), "岁": ("duration", None),
     "平方米": ("area", None), "亩": ("area", None),
     "公里": ("length", None), "米": ("length", None),
     "吨": ("mass", None), "千瓦时": ("energy", None),
@@ -72,7 +72,7 @@ _ALIASES: dict[str, str] = {
     "百分比": "%", "百分率": "%", "佰分比": "%", "百分点": "%", "个百分点": "%", "比率": "%", "比例": "%",
     "人数": "人", "名": "人", "人/次": "人次",
     "场(次)": "场次", "场": "场次", "次数": "次",
-    "个月": "月", "个工作日": "工作日",
+    "个月": "月", "个工作日": "工作日", "周岁": "岁",
     "日": "天", "工作天": "工作日",
     "㎡": "平方米", "m2": "平方米", "m²": "平方米", "平米": "平方米",
     "km": "公里", "千米": "公里",
@@ -103,6 +103,8 @@ _FULLDATE = re.compile(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})[日号])?")
 # a date written with dots, dashes or slashes (2020.12.31, 2022-6-30): read as 2020年12月31日
 _NUMDATE = re.compile(r"^((?:19|20)\d{2})[.\-/](1[0-2]|0?[1-9])[.\-/](3[01]|[12]\d|0?[1-9])(?!\d)")
 _TRAILING_NOTE = re.compile(r"\(([^()]*)\)$")
+# a "*" joining the parts of a per-unit unit (元/人*月)
+_UNIT_TIMES = re.compile(r"(/[\u4e00-\u9fff]+)\*(?=[\u4e00-\u9fff])")
 # what may follow 12月 / 2021年 in a deadline: (年)底/末, then 前/之前/以前
 _MONTH_END = re.compile(r"^(?:年?(底|末))?(之前|以前|前)?")
 _GROWTH_WORDS = ("增长", "增幅", "增加", "提高", "提升", "同比", "环比", "超额")
@@ -215,6 +217,7 @@ def _parse(raw: str, direction: str | None, measure_unit: str | None, nature: st
         return _result(status="placeholder", comparator=comparator, unit=col_unit)
     if nature and fold(nature) == "定性" and not _NUMBER.match(s):
         return _result(status="qualitative", qualitative=s, dimension="qualitative")
+    s = _UNIT_TIMES.sub(r"\1/", s)  # 元/人*月 is 元/人/月, not a placeholder
     if "*" in s or _PLACEHOLDER.search(_TRAILING_NOTE.sub("", s)):
         return _result(status="placeholder", note=s if s != raw else None)
     if s in _YESNO:
