@@ -168,7 +168,9 @@ def eval_links(split: str | None = None, source: str | None = None) -> dict:
         source = "public"
     else:
         rows = name_labels()
-    rows = [r for r in rows if (split is None or r[2] == split) and (source is None or r[3] == source)]
+    seed = ("corpus", "invented", "generated")  # source "seed": everything in link_labels.tsv
+    rows = [r for r in rows if (split is None or r[2] == split)
+            and (source is None or r[3] == source or (source == "seed" and r[3] in seed))]
     scored = []
     for name, gold, *_ in rows:
         res = link(name)
@@ -230,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     contexts = corpus_contexts(args.corpus) if args.corpus.is_dir() else None
     for split in (args.split,) if args.split else ("tune", "held"):
         out["link"][split] = eval_links(split)
-        for source in ("corpus", "invented", "generated", "public", *(f"public{b}" for b in public_batches())):
+        for source in ("seed", "corpus", "invented", "generated", "public", *(f"public{b}" for b in public_batches())):
             out["link"][f"{split}/{source}"] = eval_links(split, source)
         if contexts is not None:
             out["link_in_context"][split] = eval_in_context(split, contexts)
@@ -248,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
                         ("link_in_context", f"linker, in context (corpus rows of {args.corpus}; public rows)")):
         print(title)
         print(f"  {'split':<16}{'rows':>6}{'gold':>6}{'linked':>8}{'precision':>11}{'recall':>8}{'coverage':>10}")
-        for key, d in out[part].items():
+        for key, d in ((k, d) for k, d in out[part].items() if d["rows"]):
             print(f"  {key:<16}{d['rows']:>6}{d['with_concept']:>6}{d['linked']:>8}"
                   f"{d['precision']:>11.1%}{d['recall']:>8.1%}{d['coverage']:>10.1%}")
     print("normaliser (tests/data/value_labels.tsv)")
