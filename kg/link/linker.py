@@ -13,7 +13,9 @@ Rules, tried in order (the first that fires wins; the score says how sure it is)
            with the nearest label;
 ``context`` the name and description name no concept, but the row does: its 二级 category and
            its target's unit are typical of one concept (``jx:typicalUnit``): 组织公开招聘 under
-           数量指标 with target ``1次`` counts events (0.55);
+           数量指标 with target ``1次`` counts events (0.55).  A unit written into the name
+           (``消毒机(≥台)``) stands in for a missing target unit; a head word of another kind than
+           the target (an exam name, target ``6万元`` under 成本指标) gives way to this rule;
 ``unlinked`` when the best score stays below :data:`THRESHOLD`.
 
 The description is consulted when the name links only fuzzily or not at all, or when it
@@ -418,7 +420,8 @@ class Linker:
             hint = unit_of(m.group(1) or m.group(2)) if m else None
             if hint and not hint.endswith("元") and "元/" not in hint:  # money in a name says nothing of what it buys
                 hit = self._context(n, hint, None, level2 if level2 in self.typical else "数量指标")
-        if level2 and (hit is None or (hit.rule == "head" and _clash(self.scheme.concepts[hit.iri].dimension, dimension))):
+        if level2 and (hit is None or (hit.rule == "head"
+                                       and _clash(self.scheme.concepts[hit.iri].dimension, dimension))):
             # no concept named, or the name's head word is of another kind than the target (an exam in a
             # 成本指标 row with a 万元 target measures its cost): the row's category and unit decide
             hit = self._context(n, unit, dimension, level2) or hit
