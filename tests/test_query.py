@@ -158,6 +158,11 @@ def test_quality_and_consistency_queries(store):
     ranking = run(store, "data-quality-ranking")
     assert plain(ranking[0]["unitName"]) == "邯郸市劳动监察支队"
     assert {plain(r["indicatorName"]) for r in run(store, "unlinked-indicators")} == {"办案质量", "目标内容1"}
+    assert run(store, "weak-links") == []  # the fixture's weakest link scores 0.8, not below
+    [weak] = run(store, "weak-links", belowPercent=90)
+    assert (plain(weak["indicatorName"]), plain(weak["conceptLabel"]), val(weak["score"]), plain(weak["rule"]),
+            plain(weak["file"]), val(weak["line"])) == ("就业补贴人数", "受益人数", Decimal("0.8"), "fuzzy", "fb.txt", 12)
+    assert len(run(store, "weak-links", belowPercent=100)) == 2  # and the alt link at 0.95
     [conflict] = run(store, "unit-name-conflicts")
     assert val(conflict["names"]) == 2
     [plan] = run(store, "spending-plan-anomalies")
