@@ -92,9 +92,9 @@ def corpus_contexts(corpus: Path) -> list[RowContext]:
 
 def name_labels() -> list[tuple[str, str, str, str]]:
     """(name, concept, split, source) of every labelled name: link_labels.tsv, then the public names
-    (source ``public``; ``public<batch>`` for one batch only: see :func:`eval_links`)."""
+    (source ``public<batch>``, e.g. ``public1``)."""
     rows = [(r[0], r[1], r[2], r[3] if len(r) > 3 else "") for r in read_tsv(DATA / "link_labels.tsv")]
-    rows += [(r[0], r[1], r[2], "public") for r in read_tsv(PUBLIC)]
+    rows += [(r[0], r[1], r[2], "public" + r[3]) for r in read_tsv(PUBLIC)]
     return rows
 
 
@@ -106,7 +106,7 @@ def public_batches() -> list[str]:
 def held_rule(name: str) -> str:
     """The split a name belongs to, fixed before labelling: md5(name) % 3 == 0 → held.
 
-    >>> held_rule("服务对象满意度"), held_rule("参保人员满意度")
+    >>> held_rule("服务对象满意度"), held_rule("受益人数")
     ('tune', 'held')
     """
     return "held" if int(hashlib.md5(name.encode()).hexdigest(), 16) % 3 == 0 else "tune"
@@ -161,16 +161,14 @@ def eval_in_context(split: str, contexts: list[RowContext]) -> dict:
 
 
 def eval_links(split: str | None = None, source: str | None = None) -> dict:
-    """Figures for the rows of *split* (and *source*) of link_labels.tsv, each name linked alone."""
-    batch = source[len("public"):] if source and source.startswith("public") and source != "public" else None
-    if batch:  # one batch of the public names
-        rows = [(r[0], r[1], r[2], "public") for r in read_tsv(PUBLIC) if r[3] == batch]
-        source = "public"
-    else:
-        rows = name_labels()
-    seed = ("corpus", "invented", "generated")  # source "seed": everything in link_labels.tsv
-    rows = [r for r in rows if (split is None or r[2] == split)
-            and (source is None or r[3] == source or (source == "seed" and r[3] in seed))]
+    """Figures for the labelled names of *split* and *source*, each name linked alone.  A source is one of
+    link_labels.tsv's (corpus, invented, generated) or a public batch (public1 …); ``seed`` is all of
+    link_labels.tsv and ``public`` all batches."""
+    def wanted(src: str) -> bool:
+        return (source is None or src == source or (source == "seed" and not src.startswith("public"))
+                or (source == "public" and src.startswith("public")))
+
+    rows = [r for r in name_labels() if (split is None or r[2] == split) and wanted(r[3])]
     scored = []
     for name, gold, *_ in rows:
         res = link(name)
