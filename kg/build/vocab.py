@@ -75,7 +75,7 @@ PROPERTIES = (
     "documentNumber", "rawNumber", "issuerAbbreviation", "documentYear", "serialNumber",
     "fundingLevel",
     # indicator concepts (ontology/indicators.ttl)
-    "expectedDimension", "typicalUnit", "typicalDimension",
+    "expectedDimension", "typicalUnit", "typicalDimension", "uncoveredLabel",
 )  # fmt: skip
 
 #: ``JX.Project``, ``JX.budgetUnit`` …: one NamedNode per jx: term.

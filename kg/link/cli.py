@@ -40,20 +40,22 @@ def _link(
     description: str = typer.Option(None, "--description", "-d", help="The row's 指标描述 (used when the name is ambiguous)."),
     target: str = typer.Option(None, "--target", "-t", help="The row's 指标值 as written (≥95%, 1次); its unit and dimension are context."),
     level2: str = typer.Option(None, "--level2", help="The row's 二级指标 (数量指标, 成本指标 …): context for reading --target and for rule \"context\"."),
-    report: bool = typer.Option(False, "--report", help="List the most frequent unlinked names in a built store."),
+    report: bool = typer.Option(False, "--report", help="List the most frequent unlinked names in a built store, each with the uncovered measure (jx:uncoveredLabel) that keeps it unlinked, if one does."),
     store: Path = typer.Option(paths.DEFAULT_STORE, "--store", help="Store directory for --report."),
     limit: int = typer.Option(30, "--limit", help="How many names --report lists."),
 ) -> None:
     """Link an indicator name to the concept scheme, or (--report) list unlinked names of a store."""
     if report:
         rows = unlinked_report(store, limit)
+        why = {n: _uncovered(n) for n, _ in rows}
         if as_json:
-            typer.echo(json.dumps([{"name": n, "count": c} for n, c in rows], ensure_ascii=False))
+            typer.echo(json.dumps([{"name": n, "count": c, "uncovered": why[n]} for n, c in rows],
+                                  ensure_ascii=False))
         elif not rows:
             typer.echo("没有未链接的指标名称。")
         else:
             for n, c in rows:
-                typer.echo(f"{c:6}  {n}")
+                typer.echo(f"{c:6}  {n}" + (f"  (概念表不覆盖: {why[n]})" if why[n] else ""))
         return
     if not text:
         typer.echo("错误: 请给出指标名称 (或使用 --report)。", err=True)
@@ -64,12 +66,21 @@ def _link(
 
     t = normalise(target, level2=level2, name=text) if target else None
     c = link(text, description, t.unit if t else None, t.dimension if t else None, level2_category(level2))
-    data = {"concept": c.concept, "label": c.label, "score": c.score, "rule": c.rule, "broader": c.broader}
+    data = {"concept": c.concept, "label": c.label, "score": c.score, "rule": c.rule, "broader": c.broader,
+            "uncovered": _uncovered(text)}
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False))
     else:
         for k, v in data.items():
-            typer.echo(f"{k:8} {v}")
+            if k != "uncovered" or v:
+                typer.echo(f"{k:9} {v}")
+
+
+def _uncovered(name: str) -> str | None:
+    """The jx:uncoveredLabel that keeps *name* unlinked (a measure the scheme has no concept for), if any."""
+    from kg.link.linker import clean, default_linker
+
+    return default_linker().uncovered_measure(clean(name))
 
 
 _REPORT = f"""

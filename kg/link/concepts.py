@@ -56,6 +56,7 @@ class Scheme:
     concepts: dict[str, Concept]
     labels: dict[str, str]  # any IRI (concept or category) → zh label
     parents: dict[str, str]  # any IRI → its broader IRI
+    uncovered: list[str] = field(default_factory=list)  # jx:uncoveredLabel of jxc:scheme
 
     def broader_labels(self, iri: str) -> list[str]:
         """Labels of the broader chain of *iri*, nearest first, up to the 一级 category."""
@@ -95,6 +96,7 @@ def load(path: Path | None = None) -> Scheme:
         if parent:
             parents[JXCAT + key] = JXCAT + parent
     concepts: dict[str, Concept] = {}
+    uncovered: list[str] = []
     try:
         quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     except (OSError, SyntaxError) as e:
@@ -111,6 +113,8 @@ def load(path: Path | None = None) -> Scheme:
             pass  # categories keep their built-in labels
     for q in quads:
         s, p, o = q.subject.value, q.predicate.value, q.object
+        if s == JXC + "scheme" and p == JX + "uncoveredLabel" and isinstance(o, ox.Literal) and _zh(o):
+            uncovered.append(o.value)
         if not s.startswith(JXC) or s == JXC + "scheme":
             continue
         c = concepts.setdefault(s, Concept(s, ""))
@@ -132,4 +136,4 @@ def load(path: Path | None = None) -> Scheme:
         labels[c.iri] = c.pref
         if c.broader:
             parents[c.iri] = c.broader
-    return Scheme(concepts, labels, parents)
+    return Scheme(concepts, labels, parents, uncovered)

@@ -16,7 +16,9 @@ Rules, tried in order (the first that fires wins; the score says how sure it is)
            数量指标 with target ``1次`` counts events (0.55).  A unit written into the name
            (``消毒机(≥台)``) stands in for a missing target unit; a head word of another kind than
            the target (an exam name, target ``6万元`` under 成本指标) gives way to this rule;
-``unlinked`` when the best score stays below :data:`THRESHOLD`.
+``unlinked`` when the best score stays below :data:`THRESHOLD`, or when the name ends with a measure
+           the scheme does not cover (``jx:uncoveredLabel``: 道路硬化长度, 绿化面积) and with no
+           longer concept label: then neither the description nor the row's context may link it.
 
 The description is consulted when the name links only fuzzily or not at all, or when it
 names a narrower concept than the name does (name ``满意度``, description ``参保人员满意度``).
@@ -33,6 +35,8 @@ context") lists every way the description and the target weigh in.
 >>> link("因贫辍学率").label
 '辍学率'
 >>> link("政府采购目录序号").rule
+'unlinked'
+>>> link("清扫保洁道路面积", unit="平方米", dimension="area", level2="数量指标").rule
 'unlinked'
 >>> r = link("组织公开招聘", unit="次", dimension="count", level2="数量指标")
 >>> (r.label, r.rule)
@@ -71,7 +75,8 @@ _TAIL = re.compile(r"(?<=..)(?:[≥≤<>][\d*＊].*|(?:达到?|不低于|不少�
 _ASIDE = re.compile(r"(?<=.)[(\[【][^()\[\]【】]{1,6}[)\]】](?=.)")
 # a word anywhere in the name that decides the concept when no label is a suffix
 _KEYWORDS = (("满意", "满意度"), ("及时", "及时率"))
-_LIST_MARK = re.compile(r"[、,，及和与/]")
+# words that join a list (参与, 及时, 和谐 are not lists)
+_LIST_MARK = re.compile(r"[、,，/]|(?<!参)与|及(?!时)|和(?!谐)")
 # <group>对<object>满意度: what precedes 对 (not 对象) is whose satisfaction it is
 _SUBJECT = re.compile(r"对(?!象)")
 # a cost per person, per month, per session …: moves a total-cost link to the per-unit concept
@@ -81,6 +86,7 @@ _PER_UNIT = re.compile(r"人均|月均|年均|生均|户均|单次|单项|单价
 _KINDS = {"percent": "percent", "count": "count", "money": "money",
           "date": "time", "duration": "time", "date-or-duration": "time"}
 # what the last characters of a name say about the dimension of its target
+_COUNT_WORDS = ("数量", "个数", "总数", "人数", "人次", "户数", "家数", "台数", "次数", "批次", "场次", "数")
 _ENDINGS = (("率", "percent"), ("比", "percent"), ("比例", "percent"), ("人数", "count"), ("数量", "count"),
             ("个数", "count"), ("次数", "count"), ("场次", "count"), ("户数", "count"), ("人次", "count"))
 
@@ -151,6 +157,16 @@ class Linker:
         self.categories = {clean(lab) for iri, lab in scheme.labels.items() if iri not in scheme.concepts}
         self.categories |= {c[:-2] for c in self.categories if c.endswith("指标")}
         self.max_label = max(map(len, self.any))
+        objects: dict[str, set[str]] = {}
+        for lab, iri in self.any.items():
+            if self.scheme.concepts[iri].dimension != "count":
+                continue
+            m = next((m for m in _COUNT_WORDS if lab.endswith(m)), None)
+            if m and len(lab) - len(m) >= 2:
+                objects.setdefault(lab[: len(lab) - len(m)], set()).add(iri)
+        self.objects = {o: next(iter(c)) for o, c in objects.items() if len(c) == 1}
+        self.uncovered = frozenset(clean(u) for u in scheme.uncovered) - set(self.any)
+        self._max_uncovered = max(map(len, self.uncovered), default=0)
         self._grams_of = {lab: _bigrams(lab) for lab in self.any}
         self._gram_index: dict[str, list[str]] = {}
         for lab, gs in self._grams_of.items():
@@ -213,6 +229,25 @@ class Linker:
                 iri, best_len = narrower, len(mod) + k
         iri = self._by_family(front, self.any[head], iri, pick=bare)
         return _Hit(iri, round(min(0.89, 0.7 + 0.25 * best_len / len(n)), 3), "head")
+
+    def _compose(self, n: str) -> _Hit | None:
+        """Rule 3b, when no label ends the name: <object><count word>, the object learnt from another
+        label of a count concept, whatever count word that label used (学生数量 teaches 学生, so
+        资助贫困学生总数 counts people; 资助 then picks 受益人数 as in rule 3).
+
+        >>> L = default_linker()
+        >>> L._head("资助贫困学生总数") is None, L.scheme.labels[L._compose("资助贫困学生总数").iri]
+        (True, '受益人数')
+        """
+        for m in _COUNT_WORDS:
+            if n.endswith(m) and len(n) > len(m) + 1:
+                front = n[: len(n) - len(m)]
+                for k in range(min(len(front), 8), 1, -1):
+                    iri = self.objects.get(front[len(front) - k:])
+                    if iri:  # inside a family the group word before the object picks the member
+                        return _Hit(self._by_family(front[: len(front) - k], iri), 0.72, "head")
+                return None
+        return None
 
     def _kin(self, a: str, b: str) -> bool:
         """True when concepts *a* and *b* are one concept or one has the other as broader."""
@@ -332,6 +367,24 @@ class Linker:
             return _Hit(per, hit.score, hit.rule)
         return hit
 
+    def uncovered_measure(self, n: str) -> str | None:
+        """The ``jx:uncoveredLabel`` that ends the cleaned name *n* when no concept label as long or
+        longer does: *n* measures something the scheme has no concept for.
+
+        >>> L = default_linker()
+        >>> L.uncovered_measure("农村道路硬化长度"), L.uncovered_measure("新建校舍建筑面积")
+        ('长度', None)
+        """
+        if n in self.any:
+            return None
+        found = next((n[len(n) - k:] for k in range(min(len(n), self._max_uncovered), 1, -1)
+                      if n[len(n) - k:] in self.uncovered), None)
+        if found is None:
+            return None
+        if any(n[len(n) - k:] in self.any for k in range(len(found), len(n))):
+            return None  # a concept label at least as long ends the name
+        return found
+
     def _name_hit(self, n: str, spacy_rules: bool = True, target: str | None = None) -> _Hit | None:
         if not n:
             return None
@@ -350,7 +403,7 @@ class Linker:
             inner = self._name_hit(m.group(1), spacy_rules=False)
             if inner and self.scheme.concepts[inner.iri].dimension == "qualitative":
                 return _Hit(inner.iri, min(inner.score, 0.8), "head")
-        hit = self._head(n)
+        hit = self._head(n) or self._compose(n)
         if hit or not spacy_rules:
             return hit
         for word, label in _KEYWORDS:
@@ -393,6 +446,8 @@ class Linker:
         """Link one 三级 name; *description* (指标描述), and the row's normalised target *unit* and
         *dimension* and canonical 二级 category *level2* are context the rules may use."""
         n = clean(name or "")
+        if self.uncovered_measure(n):
+            return ConceptLink(None, None, 0.0, "unlinked", [])
         hit = self._name_hit(n, target=dimension)
         if description:
             d = clean(description)
