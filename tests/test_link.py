@@ -179,14 +179,14 @@ def test_uncovered_labels_never_hide_a_concept_label() -> None:
     assert [lab for lab in linker.any if linker.uncovered_measure("某某" + lab)] == []
 
 
-def test_sector_wording() -> None:
+@pytest.mark.parametrize(("name", "concept"), [
+    ("适龄儿童疫苗接种率", "coverageRate"), ("建档立卡受益户数", "beneficiaryCount"),
+    ("医疗救助资金兑付及时率", "paymentTimeliness"), ("查档人员满意度", "satisfactionArchive"),
+    ("校舍维修改造工期", "completionTime"), ("举办农民培训班场次", "eventCount"),
+])
+def test_sector_wording(name: str, concept: str) -> None:
     """Labels for how other sectors write the same measures (the scheme's "wording of other sectors")."""
-    assert link("适龄儿童疫苗接种率").concept == JXC + "coverageRate"
-    assert link("建档立卡受益户数").concept == JXC + "beneficiaryCount"
-    assert link("医疗救助资金兑付及时率").concept == JXC + "paymentTimeliness"
-    assert link("查档人员满意度").concept == JXC + "satisfactionArchive"
-    assert link("校舍维修改造工期").concept == JXC + "completionTime"
-    assert link("举办农民培训班场次").concept == JXC + "eventCount"
+    assert link(name).concept == JXC + concept
 
 
 def test_count_word_with_an_object_learnt_from_another_label() -> None:
