@@ -85,8 +85,9 @@ _PER_UNIT = re.compile(r"人均|月均|年均|生均|户均|单次|单项|单价
 # dimension → kind, the three time dimensions being one kind
 _KINDS = {"percent": "percent", "count": "count", "money": "money",
           "date": "time", "duration": "time", "date-or-duration": "time"}
-# what the last characters of a name say about the dimension of its target
+# count words that end names (rule 3b): what precedes one is the object counted; longer words first
 _COUNT_WORDS = ("数量", "个数", "总数", "人数", "人次", "户数", "家数", "台数", "次数", "批次", "场次", "数")
+# what the last characters of a name say about the dimension of its target
 _ENDINGS = (("率", "percent"), ("比", "percent"), ("比例", "percent"), ("人数", "count"), ("数量", "count"),
             ("个数", "count"), ("次数", "count"), ("场次", "count"), ("户数", "count"), ("人次", "count"))
 
